@@ -1,0 +1,21 @@
+from moyeu.core.models.audit import AuditEntry
+from moyeu.core.models.base import ExternalId, MoyeuModel, RecordQuerySet, Tag
+from moyeu.core.models.custom_fields import CustomFieldDefinition, CustomFieldType
+from moyeu.core.models.jobs import Job, JobStatus, WorkerHeartbeat
+from moyeu.core.models.outbox import OutboxEvent
+from moyeu.core.models.ratelimit import RateCounter
+
+__all__ = [
+    "AuditEntry",
+    "CustomFieldDefinition",
+    "CustomFieldType",
+    "ExternalId",
+    "Job",
+    "JobStatus",
+    "MoyeuModel",
+    "OutboxEvent",
+    "RateCounter",
+    "RecordQuerySet",
+    "Tag",
+    "WorkerHeartbeat",
+]

@@ -1,0 +1,43 @@
+from django.utils.translation import gettext_lazy as _
+
+from moyeu.core.registry import ModuleConfig, RecordType
+
+
+class DirectoryConfig(ModuleConfig):
+    name = "moyeu.directory"
+    default = True
+    label = "directory"
+    verbose_name = _("Directory")
+    record_types = [
+        RecordType(
+            model_label="directory.Account",
+            name="account",
+            searchable_fields=("name", "email", "city"),
+            personal_data_fields=(),
+        ),
+        RecordType(
+            model_label="directory.Contact",
+            name="contact",
+            searchable_fields=("first_name", "last_name", "email"),
+            personal_data_fields=("first_name", "last_name", "email", "phone", "job_title"),
+        ),
+    ]
+    event_types = [
+        "account.created",
+        "account.updated",
+        "account.deleted",
+        "contact.created",
+        "contact.updated",
+        "contact.deleted",
+    ]
+    audit_codes = [
+        "directory.account.created",
+        "directory.account.updated",
+        "directory.account.deleted",
+        "directory.contact.created",
+        "directory.contact.updated",
+        "directory.contact.deleted",
+        "directory.account.exported",
+        "directory.contact.exported",
+    ]
+    timeline_kinds = []

@@ -1,0 +1,199 @@
+"""Moyeu settings, read from the environment (12-factor).
+
+Every variable is documented in docs/operations.md. Values are validated here, at start-up,
+so that a wrong setting fails with a clear message instead of a stack trace later.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from moyeu.core.config import env_bool, env_int, env_list, load_secret_key
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(os.environ.get("MOYEU_VAR_DIR", Path.cwd() / "var")).resolve()
+
+DEBUG = env_bool("MOYEU_DEBUG", default=False)
+SECRET_KEY = load_secret_key(VAR_DIR)
+ALLOWED_HOSTS = env_list("MOYEU_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("MOYEU_CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- Modules -----------------------------------------------------------------------------
+# Built-in business modules; MOYEU_DISABLED_MODULES turns some off. Third-party modules are
+# discovered from the "moyeu.modules" entry point group by moyeu.core.registry.
+BUILTIN_MODULES = ["moyeu.identity", "moyeu.directory"]
+DISABLED_MODULES = env_list("MOYEU_DISABLED_MODULES", default=[])
+_unknown = sorted(set(DISABLED_MODULES) - {m.rsplit(".", 1)[1] for m in BUILTIN_MODULES})
+if _unknown:
+    raise ImproperlyConfigured(f"MOYEU_DISABLED_MODULES names unknown modules: {_unknown}")
+if "identity" in DISABLED_MODULES:
+    raise ImproperlyConfigured("MOYEU_DISABLED_MODULES: identity cannot be turned off")
+
+from moyeu.core.registry import discover_entry_point_modules  # noqa: E402
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks",
+    "moyeu.core",
+    *[m for m in BUILTIN_MODULES if m.rsplit(".", 1)[1] not in DISABLED_MODULES],
+    *discover_entry_point_modules(),
+    "moyeu.api",
+    "moyeu.web",
+]
+
+MIDDLEWARE = [
+    "moyeu.core.middleware.CorrelationIdMiddleware",
+    "moyeu.core.middleware.MetricsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "moyeu.core.middleware.ActorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "moyeu.urls"
+WSGI_APPLICATION = "moyeu.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database ----------------------------------------------------------------------------
+# Embedded default: one SQLite file in WAL mode under var/. PostgreSQL when DATABASE_URL says so.
+_default_db_url = f"sqlite:///{VAR_DIR / 'moyeu.sqlite3'}"
+_db = dj_database_url.parse(
+    os.environ.get("DATABASE_URL", _default_db_url),
+    conn_max_age=env_int("MOYEU_DB_CONN_MAX_AGE", default=60),
+    conn_health_checks=True,
+)
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["OPTIONS"] = {
+        # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing
+        # with "database is locked" half-way through a transaction.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            "PRAGMA busy_timeout=20000; PRAGMA cache_size=-64000;"
+        ),
+    }
+    _db["CONN_MAX_AGE"] = 0 if _db["NAME"] == ":memory:" else _db["CONN_MAX_AGE"]
+elif _db["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured(
+        f"DATABASE_URL: unsupported engine {_db['ENGINE']!r}; use sqlite:/// or postgres://"
+    )
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Identity ----------------------------------------------------------------------------
+AUTH_USER_MODEL = "identity.User"
+AUTHENTICATION_BACKENDS = ["moyeu.identity.auth.RateLimitedModelBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
+MOYEU_LOGIN_RATE = env_int("MOYEU_LOGIN_RATE", default=10)  # failed attempts per 5 min per key
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("MOYEU_SECURE_COOKIES", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MOYEU_MAX_BODY_BYTES", default=2 * 1024 * 1024)
+
+# --- Internationalisation ----------------------------------------------------------------
+LANGUAGE_CODE = os.environ.get("MOYEU_LANGUAGE", "fr")
+LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = os.environ.get("MOYEU_TIME_ZONE", "Europe/Paris")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# --- Background work ---------------------------------------------------------------------
+# Business code uses django_tasks' @task and .enqueue(); the backend is a setting. The
+# database backend (moyeu.core.jobs) needs no broker; a distributed backend can replace it.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("MOYEU_TASK_BACKEND", "moyeu.core.jobs.backend.DatabaseBackend"),
+        "QUEUES": ["default", "imports", "exports", "events"],
+        "OPTIONS": {},
+    }
+}
+MOYEU_JOB_MAX_ATTEMPTS = env_int("MOYEU_JOB_MAX_ATTEMPTS", default=5)
+MOYEU_WORKER_HEARTBEAT_STALE_SECONDS = env_int("MOYEU_WORKER_HEARTBEAT_STALE", default=60)
+MOYEU_OUTBOX_READY_MAX_AGE_SECONDS = env_int("MOYEU_OUTBOX_READY_MAX_AGE", default=300)
+
+# --- Operations --------------------------------------------------------------------------
+MOYEU_METRICS_TOKEN = os.environ.get("MOYEU_METRICS_TOKEN", "")
+MOYEU_LOG_FORMAT = os.environ.get("MOYEU_LOG_FORMAT", "json")
+if MOYEU_LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("MOYEU_LOG_FORMAT must be 'json' or 'text'")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"correlation": {"()": "moyeu.core.logging.CorrelationFilter"}},
+    "formatters": {
+        "json": {"()": "moyeu.core.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(correlation_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": MOYEU_LOG_FORMAT,
+            "filters": ["correlation"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("MOYEU_LOG_LEVEL", "INFO")},
+    "loggers": {"django.server": {"level": "WARNING"}},
+}
+
+MOYEU_API_PAGE_SIZE = 25
+MOYEU_API_MAX_PAGE_SIZE = 200
+MOYEU_REQUIRE_SERVICES = env_bool("MOYEU_REQUIRE_SERVICES", default=False)

@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("moyeu.web.urls")),
+    path("api/v1/", include("moyeu.api.urls")),
+]
