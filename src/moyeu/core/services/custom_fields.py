@@ -264,9 +264,12 @@ def custom_field_create(*, actor: Actor, **data: Any) -> CustomFieldDefinition:
     _check_admin(actor)
     data.setdefault("choices", [])
     errors = _validate_definition(data, creating=True)
-    if not errors and CustomFieldDefinition.objects.filter(
-        record_type=data["record_type"], name=data["name"]
-    ).exists():
+    if (
+        not errors
+        and CustomFieldDefinition.objects.filter(
+            record_type=data["record_type"], name=data["name"]
+        ).exists()
+    ):
         errors["name"] = [_("A custom field with this name already exists.")]
     if errors:
         raise ValidationFailed(errors)
@@ -303,14 +306,18 @@ def custom_field_update(
     if unknown:
         raise ValidationFailed({name: [_("This field cannot be changed.")] for name in unknown})
     with transaction.atomic():
-        definition = CustomFieldDefinition.objects.select_for_update().filter(pk=definition_id).first()
+        definition = (
+            CustomFieldDefinition.objects.select_for_update().filter(pk=definition_id).first()
+        )
         if definition is None:
             raise NotFound(_("No such custom field."))
         errors = _validate_definition({"type": definition.type, **changes}, creating=False)
         if errors:
             raise ValidationFailed(errors)
         diff = {
-            k: (getattr(definition, k), v) for k, v in changes.items() if getattr(definition, k) != v
+            k: (getattr(definition, k), v)
+            for k, v in changes.items()
+            if getattr(definition, k) != v
         }
         if not diff:
             return definition
@@ -326,7 +333,9 @@ def custom_field_delete(*, actor: Actor, definition_id: uuid.UUID) -> None:
     """Remove a definition. Values already stored on records stay until they are next saved."""
     _check_admin(actor)
     with transaction.atomic():
-        definition = CustomFieldDefinition.objects.select_for_update().filter(pk=definition_id).first()
+        definition = (
+            CustomFieldDefinition.objects.select_for_update().filter(pk=definition_id).first()
+        )
         if definition is None:
             raise NotFound(_("No such custom field."))
         audit.record(definition, "core.custom_field.deleted", actor, data={"name": definition.name})

@@ -18,8 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from moyeu.core import access
-from moyeu.core.context import Actor
-from moyeu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, VersionConflict
+from moyeu.core.context import Actor, action_context
+from moyeu.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    VersionConflict,
+)
 from moyeu.core.models import ExternalId, MoyeuModel, Tag
 from moyeu.core.registry import registry
 from moyeu.core.services import audit, custom_fields, events
@@ -72,7 +78,9 @@ def _set_external_ids(obj: MoyeuModel, external_ids: Mapping[str, str | None]) -
     for system, value in external_ids.items():
         if not system or len(system) > 64:
             raise ValidationFailed({"external_ids": [_("Invalid system name.")]})
-        ExternalId.objects.filter(content_type=content_type, object_id=obj.pk, system=system).delete()
+        ExternalId.objects.filter(
+            content_type=content_type, object_id=obj.pk, system=system
+        ).delete()
         if value in (None, ""):
             continue
         clash = ExternalId.objects.filter(
@@ -130,7 +138,7 @@ def record_create(
     obj.created_by = obj.updated_by = actor.user
     obj.created_at = obj.updated_at = timezone.now()
     _full_clean(obj)
-    with transaction.atomic():
+    with action_context(channel=actor.channel), transaction.atomic():
         if not access.can(actor, obj, "create"):
             raise PermissionDenied(_("You may not create a record for this owner or team."))
         obj.save(force_insert=True)
@@ -146,7 +154,11 @@ def record_create(
             changes={k: (None, v) for k, v in after.items() if v not in (None, "", [], {})},
         )
         events.emit(
-            f"{name}.created", record_type=f"{module}.{name}", record=obj, payload=after, actor=actor
+            f"{name}.created",
+            record_type=f"{module}.{name}",
+            record=obj,
+            payload=after,
+            actor=actor,
         )
     return obj
 
@@ -186,7 +198,7 @@ def record_update(
     module, name = record_type_of(model)
     values = dict(values or {})
     _check_values(model, values)
-    with transaction.atomic():
+    with action_context(channel=actor.channel), transaction.atomic():
         obj = lock_for_change(model, record_id, actor=actor, action="change")
         if expected_version is not None and obj.version != expected_version:
             raise VersionConflict(
@@ -201,9 +213,9 @@ def record_update(
                 model._meta.label_lower, custom, current=None if replace_custom else obj.custom
             )
         _full_clean(obj)
-        if ("owner" in values or "owner_id" in values or "team" in values or "team_id" in values) and (
-            not access.can(actor, obj, "change")
-        ):
+        if (
+            "owner" in values or "owner_id" in values or "team" in values or "team_id" in values
+        ) and (not access.can(actor, obj, "change")):
             raise PermissionDenied(_("You may not give this record to that owner or team."))
         if tags is not None:
             _set_tags(obj, tags)
@@ -221,7 +233,11 @@ def record_update(
         payload = snapshot(obj)
         payload["changed_fields"] = sorted(changes)
         events.emit(
-            f"{name}.updated", record_type=f"{module}.{name}", record=obj, payload=payload, actor=actor
+            f"{name}.updated",
+            record_type=f"{module}.{name}",
+            record=obj,
+            payload=payload,
+            actor=actor,
         )
     return obj
 
@@ -230,7 +246,7 @@ def record_delete(
     model: type[R], record_id: uuid.UUID, *, actor: Actor, expected_version: int | None = None
 ) -> None:
     module, name = record_type_of(model)
-    with transaction.atomic():
+    with action_context(channel=actor.channel), transaction.atomic():
         obj = lock_for_change(model, record_id, actor=actor, action="delete")
         if expected_version is not None and obj.version != expected_version:
             raise VersionConflict(
@@ -238,9 +254,18 @@ def record_delete(
                 current_version=obj.version,
             )
         before = snapshot(obj)
-        audit.record(obj, f"{module}.{name}.deleted", actor, changes={k: (v, None) for k, v in before.items()})
+        audit.record(
+            obj,
+            f"{module}.{name}.deleted",
+            actor,
+            changes={k: (v, None) for k, v in before.items()},
+        )
         events.emit(
-            f"{name}.deleted", record_type=f"{module}.{name}", record=obj, payload=before, actor=actor
+            f"{name}.deleted",
+            record_type=f"{module}.{name}",
+            record=obj,
+            payload=before,
+            actor=actor,
         )
         ExternalId.objects.filter(
             content_type=ContentType.objects.get_for_model(model), object_id=obj.pk

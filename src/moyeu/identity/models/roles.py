@@ -42,7 +42,9 @@ class RoleGrant(models.Model):
     class Meta:
         ordering = ["module", "action"]
         constraints = [
-            models.UniqueConstraint(fields=["role", "module", "action"], name="identity_grant_unique")
+            models.UniqueConstraint(
+                fields=["role", "module", "action"], name="identity_grant_unique"
+            )
         ]
 
     def __str__(self) -> str:

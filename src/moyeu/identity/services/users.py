@@ -18,7 +18,15 @@ from moyeu.identity.access import forget_access
 from moyeu.identity.models import Membership, Role, Team, User
 from moyeu.identity.services._admin import require_admin
 
-_EDITABLE = ("first_name", "last_name", "email", "language", "is_active", "is_superuser", "primary_team_id")
+_EDITABLE = (
+    "first_name",
+    "last_name",
+    "email",
+    "language",
+    "is_active",
+    "is_superuser",
+    "primary_team_id",
+)
 
 
 def _validate_password(password: str, user: User) -> None:
@@ -92,7 +100,9 @@ def _set_memberships(user: User, teams: Iterable[tuple[uuid.UUID, bool]]) -> Non
     found = set(Team.objects.filter(pk__in=wanted).values_list("pk", flat=True))
     missing = [str(t) for t in wanted if t not in found]
     if missing:
-        raise ValidationFailed({"teams": [_("Unknown team: %(ids)s") % {"ids": ", ".join(missing)}]})
+        raise ValidationFailed(
+            {"teams": [_("Unknown team: %(ids)s") % {"ids": ", ".join(missing)}]}
+        )
     Membership.objects.filter(user=user).exclude(team_id__in=wanted).delete()
     for team_id, is_manager in wanted.items():
         Membership.objects.update_or_create(
