@@ -53,6 +53,7 @@ class ModuleSpec:
     event_types: list[str] = field(default_factory=list)
     audit_codes: list[str] = field(default_factory=list)
     timeline_kinds: list[str] = field(default_factory=list)
+    demo_loader: str = ""  # dotted path of load(actor) -> None, for `moyeu load_demo`
 
 
 class Registry:
@@ -117,6 +118,7 @@ class ModuleConfig(AppConfig):
     event_types: ClassVar[list[str]] = []
     audit_codes: ClassVar[list[str]] = []
     timeline_kinds: ClassVar[list[str]] = []
+    demo_loader: ClassVar[str] = ""
 
     def ready(self) -> None:
         registry.register(
@@ -127,6 +129,7 @@ class ModuleConfig(AppConfig):
                 event_types=list(self.event_types),
                 audit_codes=list(self.audit_codes),
                 timeline_kinds=list(self.timeline_kinds),
+                demo_loader=self.demo_loader,
             )
         )
 
