@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -17,11 +17,11 @@ from moyeu.core.ids import new_id
 if TYPE_CHECKING:
     from moyeu.core.context import Actor
 
-_M = TypeVar("_M", bound="MoyeuModel")
+_M = TypeVar("_M", bound=models.Model)
 
 
 class RecordQuerySet(models.QuerySet[_M]):
-    def visible_to(self, actor: Actor, action: str = "view") -> RecordQuerySet[_M]:
+    def visible_to(self, actor: Actor, action: str = "view") -> Self:
         """The records ``actor`` may ``action`` (view, change, delete, export...)."""
         return self.filter(access.scope_filter(actor, self.model, action))
 

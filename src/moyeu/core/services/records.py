@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -179,7 +179,7 @@ def lock_for_change(model: type[R], record_id: uuid.UUID, *, actor: Actor, actio
         raise NotFound(_("No such record."))
     if not access.can(actor, obj, action):
         raise PermissionDenied(_("You may not %(action)s this record.") % {"action": action})
-    return obj
+    return cast(R, obj)
 
 
 def record_update(
@@ -279,7 +279,7 @@ def find_by_external_id(model: type[R], system: str, value: str) -> R | None:
     ).first()
     if link is None:
         return None
-    return model.objects.filter(pk=link.object_id).first()
+    return cast(R | None, model.objects.filter(pk=link.object_id).first())
 
 
 def record_upsert_by_external_id(
@@ -293,7 +293,7 @@ def record_upsert_by_external_id(
     tags: Iterable[str] | None = None,
     expected_version: int | None = None,
 ) -> tuple[R, bool]:
-    """Update the record known to ``system`` as ``value``, or create it. Returns (record, created)."""
+    """Update the record ``system`` knows as ``value``, or create it: (record, created)."""
     with transaction.atomic():
         existing = find_by_external_id(model, system, value)
         if existing is None:

@@ -20,7 +20,7 @@ class Team(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[models.Model, Membership] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="teams"
     )
 

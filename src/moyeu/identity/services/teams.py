@@ -56,7 +56,7 @@ def team_update(
         if team is None:
             raise NotFound(_("No such team."))
         _check_parent(team.pk, parent_id)
-        diff = {}
+        diff: dict[str, tuple[object, object]] = {}
         if name is not None and name.strip() != team.name:
             diff["name"] = (team.name, name.strip())
             team.name = name.strip()

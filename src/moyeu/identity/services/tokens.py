@@ -18,7 +18,7 @@ from moyeu.core.registry import ACTIONS, registry
 from moyeu.core.services import audit
 from moyeu.identity.models import ApiToken, User
 
-TOKEN_PREFIX = "moy_"
+TOKEN_PREFIX = "moy_"  # noqa: S105 (a public prefix, not a secret)
 
 
 def _hash(secret: str) -> str:
