@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -47,14 +48,24 @@ def team_create(*, actor: Actor, name: str, parent_id: uuid.UUID | None = None) 
     return team
 
 
+_UNCHANGED: Any = object()
+
+
 def team_update(
-    *, actor: Actor, team_id: uuid.UUID, name: str | None = None, parent_id: uuid.UUID | None = None
+    *,
+    actor: Actor,
+    team_id: uuid.UUID,
+    name: str | None = None,
+    parent_id: uuid.UUID | None = _UNCHANGED,
 ) -> Team:
+    """Rename a team or move it in the tree (``parent_id=None`` makes it a top-level team)."""
     require_admin(actor)
     with transaction.atomic():
         team = Team.objects.select_for_update().filter(pk=team_id).first()
         if team is None:
             raise NotFound(_("No such team."))
+        if parent_id is _UNCHANGED:
+            parent_id = team.parent_id
         _check_parent(team.pk, parent_id)
         diff: dict[str, tuple[object, object]] = {}
         if name is not None and name.strip() != team.name:
