@@ -8,6 +8,7 @@ class DirectoryConfig(ModuleConfig):
     default = True
     label = "directory"
     verbose_name = _("Directory")
+    demo_loader = "moyeu.directory.demo.load"
     record_types = [
         RecordType(
             model_label="directory.Account",

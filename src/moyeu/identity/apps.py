@@ -8,6 +8,7 @@ class IdentityConfig(ModuleConfig):
     default = True
     label = "identity"
     verbose_name = _("Users and access")
+    demo_loader = "moyeu.identity.demo.load"
     audit_codes = [
         "identity.user.created",
         "identity.user.updated",

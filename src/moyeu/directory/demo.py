@@ -1,0 +1,113 @@
+"""Demo accounts and contacts, created through the directory services.
+
+Each record carries the external id ``demo:<key>``; a record found by it is left as it is,
+so loading twice creates no duplicates and keeps what the person trying the demo changed.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import zlib
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from moyeu.core.context import Actor
+from moyeu.core.demo import DEMO_SYSTEM
+from moyeu.core.services.records import find_by_external_id
+from moyeu.directory.demo_data import ACCOUNTS, INDEPENDENTS
+from moyeu.directory.models import Account, Contact
+from moyeu.directory.services import account_create, contact_create
+
+# Mobile numbers: country prefix and the national digits' pattern (x: a digit).
+_MOBILE = {
+    "FR": "+33 6 xx xx xx xx",
+    "BE": "+32 47x xx xx xx",
+    "CH": "+41 79 xxx xx xx",
+    "ES": "+34 6xx xxx xxx",
+    "IT": "+39 34x xxx xxxx",
+    "DE": "+49 151 xxxxxxxx",
+}
+
+
+def ascii_slug(text: str) -> str:
+    """ "Lefèvre" -> "lefevre", "Van den Broeck" -> "van-den-broeck"."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = "".join(c if c.isalnum() else " " for c in folded.lower()).split()
+    return "-".join(words)
+
+
+def mobile_number(country: str, seed: str) -> str:
+    """A stable, well-formed mobile number for a demo person."""
+    digits = str(zlib.crc32(seed.encode())).rjust(10, "0")
+    pattern, out, index = _MOBILE[country], [], 0
+    for char in pattern:
+        if char == "x":
+            out.append(digits[index % len(digits)])
+            index += 1
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _owner_values(username: str, users: dict[str, Any]) -> dict[str, Any]:
+    if username not in users:
+        raise LookupError(f"demo user {username!r} is missing: load the identity demo first")
+    user = users[username]
+    return {"owner_id": user.pk, "team_id": user.primary_team_id}
+
+
+def _contact(actor: Actor, key: str, values: dict[str, Any]) -> None:
+    if find_by_external_id(Contact, DEMO_SYSTEM, key) is None:
+        contact_create(actor=actor, values=values, external_ids={DEMO_SYSTEM: key})
+
+
+def load(actor: Actor) -> None:
+    usernames = {a.owner for a in ACCOUNTS} | {p[4] for p in INDEPENDENTS}
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=usernames)}
+    for spec in ACCOUNTS:
+        ownership = _owner_values(spec.owner, users)
+        account = find_by_external_id(Account, DEMO_SYSTEM, f"account-{spec.key}")
+        if account is None:
+            account = account_create(
+                actor=actor,
+                values={
+                    "name": spec.name,
+                    "kind": spec.kind,
+                    "city": spec.city,
+                    "country": spec.country,
+                    "website": f"https://www.{spec.domain}",
+                    "email": f"contact@{spec.domain}",
+                    "phone": spec.phone,
+                    **ownership,
+                },
+                external_ids={DEMO_SYSTEM: f"account-{spec.key}"},
+            )
+        for first, last, job_title in spec.people:
+            _contact(
+                actor,
+                f"contact-{spec.key}-{ascii_slug(first)}-{ascii_slug(last)}",
+                {
+                    "first_name": first,
+                    "last_name": last,
+                    "job_title": job_title,
+                    "email": f"{ascii_slug(first)}.{ascii_slug(last)}@{spec.domain}",
+                    "phone": mobile_number(spec.country, f"{first} {last}"),
+                    "account_id": account.pk,
+                    **ownership,
+                },
+            )
+    for first, last, job_title, country, owner in INDEPENDENTS:
+        slug = f"{ascii_slug(first)}-{ascii_slug(last)}"
+        _contact(
+            actor,
+            f"contact-{slug}",
+            {
+                "first_name": first,
+                "last_name": last,
+                "job_title": job_title,
+                "email": f"{ascii_slug(first)}.{ascii_slug(last)}@independant.example",
+                "phone": mobile_number(country, f"{first} {last}"),
+                **_owner_values(owner, users),
+            },
+        )
