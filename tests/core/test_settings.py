@@ -6,6 +6,7 @@ Settings are read once per process, so each case starts a fresh Python with its 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -93,3 +94,18 @@ def test_a_good_secret_key_is_used_and_not_written(tmp_path: Path) -> None:
     result = start(tmp_path, MOYEU_SECRET_KEY="k" * 32)
     assert result.returncode == 0
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_every_environment_variable_is_documented() -> None:
+    root = Path(__file__).resolve().parents[2]
+    read = re.compile(
+        r"""(?:environ\.get|environ\[|env_bool|env_int|env_list)\(?\s*["']([A-Z_]+)"""
+    )
+    names = {
+        name
+        for source in ("src/moyeu/settings.py", "src/moyeu/core/config.py")
+        for name in read.findall((root / source).read_text())
+    }
+    documented = (root / "docs/operations.md").read_text()
+    assert "DATABASE_URL" in names and "MOYEU_SECRET_KEY" in names
+    assert sorted(n for n in names if f"`{n}`" not in documented) == []
