@@ -106,6 +106,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     _db["CONN_MAX_AGE"] = 0 if _db["NAME"] == ":memory:" else _db["CONN_MAX_AGE"]
+    # The test database is a file (one per test process), not SQLite's in-memory default, so
+    # that tests can run real worker and server subprocesses against it.
+    _db["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 elif _db["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured(
         f"DATABASE_URL: unsupported engine {_db['ENGINE']!r}; use sqlite:/// or postgres://"
@@ -167,7 +170,16 @@ TASKS = {
     }
 }
 MOYEU_JOB_MAX_ATTEMPTS = env_int("MOYEU_JOB_MAX_ATTEMPTS", default=5)
+MOYEU_JOB_LEASE_SECONDS = env_int("MOYEU_JOB_LEASE_SECONDS", default=60)
+MOYEU_JOB_RETRY_BASE_SECONDS = env_int("MOYEU_JOB_RETRY_BASE_SECONDS", default=10)
+MOYEU_JOB_RETRY_MAX_SECONDS = env_int("MOYEU_JOB_RETRY_MAX_SECONDS", default=3600)
+MOYEU_JOB_RETENTION_DAYS = env_int("MOYEU_JOB_RETENTION_DAYS", default=14)
+MOYEU_WORKER_HEARTBEAT_SECONDS = env_int("MOYEU_WORKER_HEARTBEAT_SECONDS", default=10)
 MOYEU_WORKER_HEARTBEAT_STALE_SECONDS = env_int("MOYEU_WORKER_HEARTBEAT_STALE", default=60)
+MOYEU_OUTBOX_LEASE_SECONDS = env_int("MOYEU_OUTBOX_LEASE_SECONDS", default=30)
+MOYEU_OUTBOX_RETRY_BASE_SECONDS = env_int("MOYEU_OUTBOX_RETRY_BASE_SECONDS", default=5)
+MOYEU_OUTBOX_RETRY_MAX_SECONDS = env_int("MOYEU_OUTBOX_RETRY_MAX_SECONDS", default=900)
+MOYEU_OUTBOX_RETENTION_DAYS = env_int("MOYEU_OUTBOX_RETENTION_DAYS", default=30)
 MOYEU_OUTBOX_READY_MAX_AGE_SECONDS = env_int("MOYEU_OUTBOX_READY_MAX_AGE", default=300)
 
 # --- Operations --------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 from moyeu.core.models.audit import AuditEntry
 from moyeu.core.models.base import ExternalId, MoyeuModel, RecordQuerySet, Tag
 from moyeu.core.models.custom_fields import CustomFieldDefinition, CustomFieldType
-from moyeu.core.models.jobs import Job, JobStatus, WorkerHeartbeat
-from moyeu.core.models.outbox import OutboxEvent
+from moyeu.core.models.jobs import Job, JobStatus, Lease, WorkerHeartbeat
+from moyeu.core.models.outbox import OutboxEvent, ProcessedEvent
 from moyeu.core.models.ratelimit import RateCounter
 
 __all__ = [
@@ -12,8 +12,10 @@ __all__ = [
     "ExternalId",
     "Job",
     "JobStatus",
+    "Lease",
     "MoyeuModel",
     "OutboxEvent",
+    "ProcessedEvent",
     "RateCounter",
     "RecordQuerySet",
     "Tag",

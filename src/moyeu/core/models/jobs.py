@@ -1,3 +1,5 @@
+"""Background jobs, the heartbeats of the worker processes that run them, and named leases."""
+
 from __future__ import annotations
 
 from django.db import models
@@ -79,3 +81,20 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker_id
+
+
+class Lease(models.Model):
+    """A named, time-limited right held by one process (e.g. "outbox-dispatcher").
+
+    Taken and renewed with a compare-and-set update (free, expired or already ours), so at
+    most one live holder exists across processes and machines; a holder that dies loses it
+    when ``expires_at`` passes.
+    """
+
+    name = models.CharField(max_length=100, primary_key=True)
+    holder = models.CharField(max_length=100)
+    expires_at = models.DateTimeField()
+    renewed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.name} held by {self.holder}"

@@ -1,3 +1,5 @@
+"""The transactional outbox and the de-duplication record of its consumers."""
+
 from __future__ import annotations
 
 from django.db import models
@@ -43,3 +45,27 @@ class OutboxEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} #{self.seq}"
+
+
+class ProcessedEvent(models.Model):
+    """An event a consumer has already applied: delivery is at least once, effects once.
+
+    ``moyeu.core.outbox`` writes this row in the consumer's own transaction (consumers
+    registered with ``dedupe=True``), so a redelivered event is recognised and skipped.
+    Rows are pruned with the dispatched events they refer to.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    consumer = models.CharField(max_length=100)
+    event_id = models.UUIDField()
+    processed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consumer", "event_id"], name="core_processed_event_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consumer}: {self.event_id}"
