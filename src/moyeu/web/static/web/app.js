@@ -1,0 +1,42 @@
+// Small behaviours of the Moyeu UI. No inline scripts: this file is the only one besides htmx.
+(function () {
+  "use strict";
+
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest("[data-open-dialog]");
+    if (opener) {
+      var dialog = document.getElementById(opener.getAttribute("data-open-dialog"));
+      if (dialog) {
+        var query = dialog.querySelector("input[name=query]");
+        if (query) { query.value = window.location.search; }
+        dialog.showModal();
+        var first = dialog.querySelector("input:not([type=hidden])");
+        if (first) { first.focus(); }
+      }
+      return;
+    }
+    var closer = event.target.closest("[data-close-dialog]");
+    if (closer) {
+      closer.closest("dialog").close();
+      return;
+    }
+    var toggle = event.target.closest(".menu-toggle");
+    if (toggle) {
+      var sidebar = document.getElementById("sidebar");
+      var open = sidebar.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+  });
+
+  // A saved view was stored: close the dialog that saved it.
+  document.body.addEventListener("savedViewsChanged", function () {
+    document.querySelectorAll("dialog[open]").forEach(function (dialog) { dialog.close(); });
+  });
+
+  // Confirm before destructive buttons that carry data-confirm.
+  document.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    var message = button && button.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) { event.preventDefault(); }
+  });
+})();
