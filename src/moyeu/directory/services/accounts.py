@@ -54,3 +54,26 @@ def account_delete(
     *, actor: Actor, account_id: uuid.UUID, expected_version: int | None = None
 ) -> None:
     records.record_delete(Account, account_id, actor=actor, expected_version=expected_version)
+
+
+def account_upsert_by_external_id(
+    *,
+    actor: Actor,
+    system: str,
+    value: str,
+    values: Mapping[str, Any],
+    custom: Mapping[str, Any] | None = None,
+    tags: Iterable[str] | None = None,
+    expected_version: int | None = None,
+) -> tuple[Account, bool]:
+    """Update the account ``system`` knows as ``value``, or create it: (account, created)."""
+    return records.record_upsert_by_external_id(
+        Account,
+        system=system,
+        value=value,
+        actor=actor,
+        values=normalise(values),
+        custom=custom,
+        tags=tags,
+        expected_version=expected_version,
+    )

@@ -1,0 +1,103 @@
+"""Cursor (keyset) pagination: stable under inserts, no OFFSET, no COUNT(*).
+
+A page is ``{"items": [...], "next_cursor": "<opaque>" | null}``. The cursor encodes the
+ordering and the last row's sort value and id; the next page starts strictly after that row
+(``(value, id) > (last_value, last_id)``), so concurrent inserts never shift or repeat rows.
+Every ordering is tie-broken by ``id`` (UUIDv7, time-ordered), in the same direction.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.db.models import Q
+
+from moyeu.api.problems import ApiProblem
+from moyeu.core.services.audit import json_value
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _bad(field: str, message: str) -> ApiProblem:
+    return ApiProblem(400, "api.bad_filter", message, errors=[(field, message)])
+
+
+@dataclass(frozen=True)
+class Ordering:
+    field: str
+    descending: bool
+
+    @property
+    def label(self) -> str:
+        return f"-{self.field}" if self.descending else self.field
+
+    def order_by(self) -> list[str]:
+        sign = "-" if self.descending else ""
+        keys = [f"{sign}{self.field}"]
+        if self.field != "id":
+            keys.append(f"{sign}id")
+        return keys
+
+    @classmethod
+    def parse(cls, raw: str | None, allowed: Sequence[str], default: str = "-id") -> Ordering:
+        value = (raw or default).strip()
+        name = value.removeprefix("-")
+        if name not in allowed:
+            choices = ", ".join(sorted(allowed))
+            raise _bad("ordering", f"Order by one of: {choices} (prefix '-' for descending).")
+        return cls(field=name, descending=value.startswith("-"))
+
+
+def encode_cursor(ordering: Ordering, obj: models.Model) -> str:
+    payload = {
+        "o": ordering.label,
+        "v": json_value(getattr(obj, ordering.field)),
+        "id": str(obj.pk),
+    }
+    raw = json.dumps(payload, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(model: type[models.Model], ordering: Ordering, cursor: str) -> tuple[Any, Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(payload, dict) or payload.get("o") != ordering.label:
+            raise ValueError("cursor of another ordering")
+        last_id = uuid.UUID(str(payload["id"]))
+        field = model._meta.get_field(ordering.field)
+        value = field.to_python(payload["v"]) if isinstance(field, models.Field) else None
+    except (ValueError, KeyError, TypeError, binascii.Error, DjangoValidationError):
+        raise _bad("cursor", "Invalid cursor; start again without one.") from None
+    return value, last_id
+
+
+def _after(ordering: Ordering, value: Any, last_id: Any) -> Q:
+    op = "lt" if ordering.descending else "gt"
+    if ordering.field == "id":
+        return Q(**{f"id__{op}": last_id})
+    return Q(**{f"{ordering.field}__{op}": value}) | Q(
+        **{ordering.field: value, f"id__{op}": last_id}
+    )
+
+
+def paginate(
+    queryset: models.QuerySet[M], *, ordering: Ordering, cursor: str | None, limit: int
+) -> tuple[list[M], str | None]:
+    """One page of ``queryset`` in ``ordering`` after ``cursor``: (rows, next cursor or None)."""
+    if cursor:
+        value, last_id = _decode_cursor(queryset.model, ordering, cursor)
+        queryset = queryset.filter(_after(ordering, value, last_id))
+    rows = list(queryset.order_by(*ordering.order_by())[: limit + 1])
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode_cursor(ordering, rows[-1])

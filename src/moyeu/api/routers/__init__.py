@@ -1,0 +1,15 @@
+"""Platform routers (custom fields, audit, jobs); module routers live in <module>/api/."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+from moyeu.api.routers.audit import router as audit_router
+from moyeu.api.routers.custom_fields import router as custom_fields_router
+from moyeu.api.routers.jobs import router as jobs_router
+
+PLATFORM_ROUTERS: list[tuple[str, Router]] = [
+    ("/custom-fields", custom_fields_router),
+    ("/audit", audit_router),
+    ("/jobs", jobs_router),
+]

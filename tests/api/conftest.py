@@ -1,0 +1,18 @@
+"""API test fixtures: a JSON client per persona, authenticated with a personal token."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.client import ApiClient, persona_clients
+from tests.personas import Personas
+
+
+@pytest.fixture
+def clients(personas: Personas) -> dict[str, ApiClient]:
+    return persona_clients(personas)
+
+
+@pytest.fixture
+def anonymous() -> ApiClient:
+    return ApiClient()
