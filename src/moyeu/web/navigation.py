@@ -35,6 +35,11 @@ class NavSection:
     links: list[NavLink]
 
 
+def module_name(label: str) -> Any:
+    """The module's name in the current language (the registry keeps the start-up one)."""
+    return apps.get_app_config(label).verbose_name
+
+
 def module_views(label: str) -> ModuleType | None:
     """The ``views.urls`` module of a registered module, if it has a UI."""
     name = f"{apps.get_app_config(label).name}.views.urls"
@@ -83,7 +88,7 @@ def sections_for(actor: Actor) -> list[NavSection]:
             continue
         # Business modules first; modules of only settings pages (users, access) go last.
         is_business = any(entry.audience == "module" for entry in entries)
-        (business if is_business else settings).append(NavSection(spec.verbose_name, links))
+        (business if is_business else settings).append(NavSection(module_name(spec.label), links))
     sections = business + settings
     user = actor.user
     if user is not None and user.is_superuser:

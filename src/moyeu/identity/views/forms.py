@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from moyeu.core.models import CustomFieldType
 from moyeu.core.registry import ACTIONS, registry
 from moyeu.identity.models import Role, Scope, Team, User
+from moyeu.web.navigation import module_name
 
 LANGUAGES = [("fr", "Français"), ("en", "English")]
 
@@ -138,7 +140,7 @@ class RoleForm(forms.Form):
         for spec in self.modules:
             for action in ACTIONS:
                 self.fields[grant_field_name(spec.label, action)] = forms.ChoiceField(
-                    label=f"{spec.verbose_name}: {ACTION_LABELS.get(action, action)}",
+                    label=f"{module_name(spec.label)}: {ACTION_LABELS.get(action, action)}",
                     choices=SCOPE_LABELS,
                     required=False,
                 )
@@ -150,7 +152,7 @@ class RoleForm(forms.Form):
     @property
     def matrix(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [
-            (spec.verbose_name, [self[grant_field_name(spec.label, a)] for a in ACTIONS])
+            (module_name(spec.label), [self[grant_field_name(spec.label, a)] for a in ACTIONS])
             for spec in self.modules
         ]
 
@@ -165,7 +167,10 @@ class RoleForm(forms.Form):
 
 def record_type_choices() -> list[tuple[str, str]]:
     return [
-        (rt.model_label.lower(), f"{spec.verbose_name} · {rt.name}")
+        (
+            rt.model_label.lower(),
+            f"{module_name(spec.label)} · {apps.get_model(rt.model_label)._meta.verbose_name}",
+        )
         for spec, rt in registry.record_types()
     ]
 
@@ -234,10 +239,10 @@ class TokenForm(forms.Form):
         choices: list[tuple[str, Any]] = [("*", _("Everything my roles allow"))]
         for spec in registry.modules():
             choices.append(
-                (f"{spec.label}:view", _("%(module)s: read") % {"module": spec.verbose_name})
+                (f"{spec.label}:view", _("%(module)s: read") % {"module": module_name(spec.label)})
             )
             choices.append(
-                (f"{spec.label}:*", _("%(module)s: full") % {"module": spec.verbose_name})
+                (f"{spec.label}:*", _("%(module)s: full") % {"module": module_name(spec.label)})
             )
         self.fields["scopes"].choices = choices  # type: ignore[attr-defined]
         if not is_admin:

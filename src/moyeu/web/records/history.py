@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from moyeu.core.context import Actor
@@ -46,12 +47,10 @@ class HistoryItem:
 
 
 def _label(model: type[Model], name: str) -> str:
-    if name.startswith("custom"):
-        return name
     for field in model._meta.get_fields():
         if name in (field.name, getattr(field, "attname", None)):
-            return str(getattr(field, "verbose_name", name))
-    return name.replace("_", " ")
+            return capfirst(str(getattr(field, "verbose_name", name))) or name
+    return capfirst(name.replace("_", " ")) or name
 
 
 def _show(value: Any) -> Any:
