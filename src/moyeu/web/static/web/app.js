@@ -33,6 +33,22 @@
     document.querySelectorAll("dialog[open]").forEach(function (dialog) { dialog.close(); });
   });
 
+  // Keep list addresses short and shareable: drop empty filters, and the column choice when
+  // it is the default one.
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt.closest && event.detail.elt.closest("form[data-default-columns]");
+    if (!form) { return; }
+    var data = event.detail.formData;
+    Array.from(new Set(Array.from(data.keys()))).forEach(function (key) {
+      var kept = data.getAll(key).filter(function (value) { return value !== ""; });
+      data.delete(key);
+      kept.forEach(function (value) { data.append(key, value); });
+    });
+    if (data.getAll("col").join(" ") === form.getAttribute("data-default-columns")) {
+      data.delete("col");
+    }
+  });
+
   // Confirm before destructive buttons that carry data-confirm.
   document.addEventListener("submit", function (event) {
     var button = event.submitter;
