@@ -7,7 +7,8 @@ Seeds 10^5 contacts (bulk insert; the token's user and role through the services
 gunicorn with 2 sync workers serving Moyeu plus a bare JSON view over the same rows
 (bench/bench_urls.py), checks that both return the same 25 contacts page after page, then
 loads each in turn from 127.0.0.1 and prints req/s, p50/p99 latency and the ratio API / bare.
-On PostgreSQL it works in a new database "<name>_bench_api", dropped at the end.
+On PostgreSQL it works in a new database "<name>_bench_api" on the same server (created and
+dropped from the "postgres" database), never in the database DATABASE_URL names.
 """
 
 from __future__ import annotations
@@ -36,16 +37,21 @@ def prepare_database(url: str | None, tmp: Path) -> tuple[str, str | None]:
 
     parts = urllib.parse.urlsplit(url)
     name = parts.path.lstrip("/") + "_bench_api"
-    with psycopg.connect(url, autocommit=True) as connection:
+    with psycopg.connect(maintenance_url(url), autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')
     return urllib.parse.urlunsplit(parts._replace(path=f"/{name}")), name
 
 
+def maintenance_url(url: str) -> str:
+    """The server's "postgres" database: CREATE and DROP DATABASE run from there."""
+    return urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path="/postgres"))
+
+
 def drop_database(url: str, name: str) -> None:
     import psycopg
 
-    with psycopg.connect(url, autocommit=True) as connection:
+    with psycopg.connect(maintenance_url(url), autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
