@@ -34,6 +34,11 @@ _SCHEMA_REF = "#/components/schemas/{model}"
 class MoyeuApi(NinjaAPI):
     """NinjaAPI whose OpenAPI documents the problem answer of every operation."""
 
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        # Handler names are unique across modules (list_contacts, create_team...): they make
+        # readable operation ids for generated clients.
+        return str(operation.view_func.__name__)
+
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(**kwargs)
         problem = Problem.model_json_schema(ref_template=_SCHEMA_REF)

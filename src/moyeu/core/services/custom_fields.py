@@ -311,7 +311,8 @@ def custom_field_update(
         )
         if definition is None:
             raise NotFound(_("No such custom field."))
-        errors = _validate_definition({"type": definition.type, **changes}, creating=False)
+        current = {"type": definition.type, "choices": definition.choices}
+        errors = _validate_definition({**current, **changes}, creating=False)
         if errors:
             raise ValidationFailed(errors)
         diff = {

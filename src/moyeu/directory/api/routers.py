@@ -72,7 +72,9 @@ def delete_account(request: HttpRequest, account_id: uuid.UUID) -> Any:
     return accounts.delete(request, account_id)
 
 
-@account_router.put(EXTERNAL, response={200: s.AccountOut, 201: s.AccountOut})
+@account_router.put(
+    EXTERNAL, response={200: s.AccountOut, 201: s.AccountOut}, openapi_extra=IF_MATCH
+)
 def upsert_account(
     request: HttpRequest, response: HttpResponse, system: str, value: str, payload: s.AccountUpsert
 ) -> Any:
@@ -93,7 +95,7 @@ def create_contact(request: HttpRequest, response: HttpResponse, payload: s.Cont
 
 @contact_router.post("/bulk", response={201: s.ContactBulkOut})
 @idempotent
-def bulk_create(request: HttpRequest, payload: s.ContactBulkCreate) -> Any:
+def bulk_create_contacts(request: HttpRequest, payload: s.ContactBulkCreate) -> Any:
     """Create up to 500 contacts, all or none; errors are keyed `<row>.<field>`."""
     return contacts.bulk_create(request, payload.items)
 
@@ -115,7 +117,9 @@ def delete_contact(request: HttpRequest, contact_id: uuid.UUID) -> Any:
     return contacts.delete(request, contact_id)
 
 
-@contact_router.put(EXTERNAL, response={200: s.ContactOut, 201: s.ContactOut})
+@contact_router.put(
+    EXTERNAL, response={200: s.ContactOut, 201: s.ContactOut}, openapi_extra=IF_MATCH
+)
 def upsert_contact(
     request: HttpRequest, response: HttpResponse, system: str, value: str, payload: s.ContactUpsert
 ) -> Any:

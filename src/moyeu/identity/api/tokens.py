@@ -16,6 +16,7 @@ from moyeu.api.schemas import Page
 from moyeu.core.context import Actor
 from moyeu.identity.api import schemas as s
 from moyeu.identity.api.reads import me, token_detail, token_page
+from moyeu.identity.models import ApiToken
 from moyeu.identity.services import tokens
 
 auth_router = Router(tags=["authentication"])
@@ -23,19 +24,21 @@ me_router = Router(tags=["authentication"])
 token_router = Router(tags=["tokens"])
 
 
-def _created(token_and_secret: tuple[Any, str]) -> dict[str, Any]:
+def _created(token_and_secret: tuple[ApiToken, str]) -> ApiToken:
+    """The new token, carrying its secret for this one answer (never stored in clear)."""
     token, secret = token_and_secret
-    return {**s.TokenOut.model_validate(token).model_dump(), "secret": secret}
+    token.secret = secret  # type: ignore[attr-defined]
+    return token
 
 
-def create_token(request: HttpRequest, payload: s.TokenCreate) -> dict[str, Any]:
+def token_for_caller(request: HttpRequest, payload: s.TokenCreate) -> ApiToken:
     actor = actor_of(request)
     owner = payload.user or actor.user_id
     data = payload.model_dump(exclude={"user"})
     return _created(tokens.token_create(actor=actor, user_id=owner, **data))
 
 
-def password_login(request: HttpRequest, payload: s.PasswordLogin) -> dict[str, Any]:
+def password_login(request: HttpRequest, payload: s.PasswordLogin) -> ApiToken:
     """A personal token for a username and password (rate limited like the login page)."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
@@ -66,9 +69,9 @@ def list_tokens(request: HttpRequest, query: Query[s.TokenQuery]) -> Any:
 
 
 @token_router.post("", response={201: s.TokenCreated})
-def create_token_for(request: HttpRequest, payload: s.TokenCreate) -> Any:
+def create_token(request: HttpRequest, payload: s.TokenCreate) -> Any:
     """The secret is in this answer only (not replayed by Idempotency-Key); store it now."""
-    return create_token(request, payload)
+    return token_for_caller(request, payload)
 
 
 @token_router.get("/{token_id}", response=s.TokenOut)
