@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves the API docs page's assets locally (no CDN, strict CSP)
     "django_tasks",
     "moyeu.core",
     *[m for m in BUILTIN_MODULES if m.rsplit(".", 1)[1] not in DISABLED_MODULES],

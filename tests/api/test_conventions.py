@@ -129,3 +129,10 @@ def test_password_login_is_not_a_session(personas: Personas) -> None:
     answer = ApiClient().post("/auth/token", {"username": "owner", "password": PASSWORD})
     assert answer.status == 201
     assert "sessionid" not in answer.headers.get("Set-Cookie", "")
+
+
+def test_unknown_api_version_answers_a_problem(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/api/v2/contacts")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "core.not_found"
