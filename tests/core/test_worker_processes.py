@@ -7,6 +7,7 @@ must see committed rows. The helpers here are shared with test_outbox_kill.py.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -21,6 +22,7 @@ from django.db import connection
 from django_tasks import TaskResultStatus, task
 from django_tasks.base import TaskContext
 
+from moyeu.core.context import action_context
 from moyeu.core.jobs import leases
 from moyeu.core.models import Job, JobStatus, WorkerHeartbeat
 
@@ -115,7 +117,8 @@ WORKER = ("worker", "--poll-interval", "0.1", "--import", "tests.core.test_worke
 
 
 def test_sigterm_lets_the_running_job_finish_then_exits_cleanly(processes: Processes) -> None:
-    result = sleepy.enqueue(1.5)
+    with action_context(correlation_id="corr-sigterm-test"):
+        result = sleepy.enqueue(1.5)
     worker = processes.start(*WORKER, env=subprocess_env())
     wait_until(
         lambda: Job.objects.filter(pk=result.id, status=JobStatus.RUNNING).exists(),
@@ -129,14 +132,20 @@ def test_sigterm_lets_the_running_job_finish_then_exits_cleanly(processes: Proce
     assert (result.status, result.return_value) == (TaskResultStatus.SUCCESSFUL, "slept")
     assert WorkerHeartbeat.objects.count() == 0
     assert leases.holder_of(leases.OUTBOX_DISPATCHER) is None
-    assert '"message": "worker ' in processes.output()
+    entries = [json.loads(line) for line in processes.output().splitlines() if line.startswith("{")]
+    job_lines = [e for e in entries if e["message"].startswith(f"job {result.id}")]
+    assert [e["message"].split(":")[0] for e in job_lines] == [
+        f"job {result.id} started",
+        f"job {result.id} succeeded",
+    ]
+    assert {e["correlation_id"] for e in job_lines} == {"corr-sigterm-test"}
 
 
 def test_a_killed_workers_job_is_reclaimed_and_finished_by_the_next(
     processes: Processes,
 ) -> None:
     result = slow_first_time.enqueue()
-    env = subprocess_env(MOYEU_JOB_LEASE_SECONDS="2")
+    env = subprocess_env(MOYEU_JOB_LEASE_SECONDS="4")
     first = processes.start(*WORKER, env=env)
     job = wait_until(
         lambda: Job.objects.filter(pk=result.id, status=JobStatus.RUNNING).first(),

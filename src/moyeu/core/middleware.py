@@ -1,13 +1,15 @@
-"""Middleware that opens one action context per request."""
+"""Request middleware: one action context per request, the actor, and HTTP metrics."""
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
 from moyeu.core.context import action_context
+from moyeu.core.ops.metrics import observe_request
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -47,10 +49,24 @@ class ActorMiddleware:
 
 
 class MetricsMiddleware:
-    """Placeholder replaced below by moyeu.core.ops.metrics once that lands."""
+    """Count every request and its latency by method, route name and status (Prometheus).
+
+    The route label is the URL pattern's name (``ops:ready``, ``web:home``), never the raw
+    path, so that ids in URLs cannot blow up the number of series; unmatched paths share
+    the label ``unmatched``.
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = self.get_response(request)
+            status = response.status_code
+            return response
+        finally:
+            match = request.resolver_match
+            route = (match.view_name or match.route) if match is not None else "unmatched"
+            observe_request(request.method or "", route, status, time.perf_counter() - started)

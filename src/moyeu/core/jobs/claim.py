@@ -67,10 +67,13 @@ def claim_next(
             if candidate is None or not try_claim(candidate.pk, worker_id, lease_seconds):
                 return None
             return _record_worker(candidate.pk, worker_id)
-    # SQLite: a few candidates, first conditional UPDATE that wins takes the job.
+    # SQLite: a few candidates, first conditional UPDATE that wins takes the job. The claim
+    # and the worker id are written in one transaction: a kill between them must not leave a
+    # RUNNING job whose attempt is missing from worker_ids.
     for job_id in ready_jobs(queues, backend).values_list("id", flat=True)[:5]:
-        if try_claim(job_id, worker_id, lease_seconds):
-            return _record_worker(job_id, worker_id)
+        with transaction.atomic():
+            if try_claim(job_id, worker_id, lease_seconds):
+                return _record_worker(job_id, worker_id)
     return None
 
 

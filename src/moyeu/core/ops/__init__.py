@@ -1,0 +1,1 @@
+"""Operations endpoints and runtime: health checks, Prometheus metrics, the ``serve`` server."""
