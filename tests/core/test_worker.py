@@ -120,10 +120,13 @@ def test_keeper_writes_heartbeat_progress_and_renews_the_lease() -> None:
     assert WorkerHeartbeat.objects.get(worker_id="w1").last_seen_at > first_seen
 
 
-def test_first_signal_stops_gracefully_second_stops_now() -> None:
+def test_signals_stop_gracefully_and_a_second_ctrl_c_stops_now() -> None:
     worker = Worker(WorkerOptions(queues=["default"]))
     worker._on_signal(signal.SIGTERM, None)
     assert worker.stop_event.is_set()
+    worker._on_signal(
+        signal.SIGTERM, None
+    )  # a supervisor's SIGTERM after the group's: still graceful
     with pytest.raises(KeyboardInterrupt):
         worker._on_signal(signal.SIGINT, None)
 

@@ -8,8 +8,8 @@ Three threads, each with its own database connection:
   workers, and prunes old jobs and events (under the maintenance lease).
 
 SIGTERM or SIGINT asks for a graceful stop: the running job and the event being delivered
-finish, leases are released, the heartbeat is removed. A second signal stops at once; what was
-running is then reclaimed by another worker when its lease expires.
+finish, leases are released, the heartbeat is removed. A second SIGINT (Ctrl+C twice) stops at
+once; what was running is then reclaimed by another worker when its lease expires.
 """
 
 from __future__ import annotations
@@ -87,9 +87,16 @@ class Worker:
         signal.signal(signal.SIGINT, self._on_signal)
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
-        if self.stop_event.is_set():
-            raise KeyboardInterrupt  # second signal: stop now
-        logger.info("worker %s: %s, stopping after the current job", self.worker_id, signum)
+        # A second Ctrl+C is a person insisting: stop now. Repeated SIGTERMs are not (a
+        # supervisor and a process-group signal may both send one): keep stopping gracefully.
+        if self.stop_event.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        if not self.stop_event.is_set():
+            logger.info(
+                "worker %s: %s received, stopping after the current job",
+                self.worker_id,
+                signal.Signals(signum).name,
+            )
         self.stop_event.set()
 
     def stop(self) -> None:

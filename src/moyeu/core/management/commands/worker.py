@@ -11,6 +11,7 @@ Examples::
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -85,7 +86,11 @@ class Command(BaseCommand):
             )
         )
         worker.install_signal_handlers()
-        with action_context(channel="command"):
-            done = worker.run()
+        try:
+            with action_context(channel="command"):
+                done = worker.run()
+        except KeyboardInterrupt:
+            self.stderr.write(f"worker {worker.worker_id}: stopped at once (interrupted twice)")
+            sys.exit(130)
         if options["verbosity"] >= 1:
             self.stdout.write(f"worker {worker.worker_id}: {done} jobs run")
