@@ -70,10 +70,14 @@ def claim_next(
     # SQLite: a few candidates, first conditional UPDATE that wins takes the job. The claim
     # and the worker id are written in one transaction: a kill between them must not leave a
     # RUNNING job whose attempt is missing from worker_ids.
-    for job_id in ready_jobs(queues, backend).values_list("id", flat=True)[:5]:
-        with transaction.atomic():
-            if try_claim(job_id, worker_id, lease_seconds):
-                return _record_worker(job_id, worker_id)
+    for _ in range(3):  # other workers may win every candidate of a round; look again
+        candidates = list(ready_jobs(queues, backend).values_list("id", flat=True)[:5])
+        if not candidates:
+            return None
+        for job_id in candidates:
+            with transaction.atomic():
+                if try_claim(job_id, worker_id, lease_seconds):
+                    return _record_worker(job_id, worker_id)
     return None
 
 
