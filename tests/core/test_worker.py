@@ -122,6 +122,11 @@ def test_keeper_writes_heartbeat_progress_and_renews_the_lease() -> None:
 
 def test_signals_stop_gracefully_and_a_second_ctrl_c_stops_now() -> None:
     worker = Worker(WorkerOptions(queues=["default"]))
+    before = signal.getsignal(signal.SIGINT)
+    restore = worker.install_signal_handlers()
+    assert signal.getsignal(signal.SIGTERM) == worker._on_signal
+    restore()
+    assert signal.getsignal(signal.SIGINT) is before
     worker._on_signal(signal.SIGTERM, None)
     assert worker.stop_event.is_set()
     worker._on_signal(

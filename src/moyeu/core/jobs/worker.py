@@ -82,9 +82,18 @@ class Worker:
 
     # --- lifecycle ---------------------------------------------------------------------
 
-    def install_signal_handlers(self) -> None:
-        signal.signal(signal.SIGTERM, self._on_signal)
-        signal.signal(signal.SIGINT, self._on_signal)
+    def install_signal_handlers(self) -> Callable[[], None]:
+        """Handle SIGTERM/SIGINT; returns a function putting the previous handlers back."""
+        previous = {
+            signum: signal.signal(signum, self._on_signal)
+            for signum in (signal.SIGTERM, signal.SIGINT)
+        }
+
+        def restore() -> None:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+        return restore
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         # A second Ctrl+C is a person insisting: stop now. Repeated SIGTERMs are not (a
@@ -111,6 +120,8 @@ class Worker:
             ",".join(sorted(self.options.queues)),
             "on" if self.options.dispatch_outbox else "off",
         )
+        # Registered before the first claim: a worker running a job is always visible.
+        self.keeper.beat()
         self.keeper.start()
         if not self.options.once:
             self._housekeeper = threading.Thread(

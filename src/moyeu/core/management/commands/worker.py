@@ -85,12 +85,14 @@ class Command(BaseCommand):
                 poll_interval=options["poll_interval"],
             )
         )
-        worker.install_signal_handlers()
+        restore_signal_handlers = worker.install_signal_handlers()
         try:
             with action_context(channel="command"):
                 done = worker.run()
         except KeyboardInterrupt:
             self.stderr.write(f"worker {worker.worker_id}: stopped at once (interrupted twice)")
             sys.exit(130)
+        finally:
+            restore_signal_handlers()
         if options["verbosity"] >= 1:
             self.stdout.write(f"worker {worker.worker_id}: {done} jobs run")
