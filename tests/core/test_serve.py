@@ -123,11 +123,13 @@ def test_supervisor_stops_its_worker_gracefully_then_kills_it() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_serve_answers_from_several_processes_and_supervises_its_worker(
-    processes: Processes,
+    processes: Processes, tmp_path: Path
 ) -> None:
     port = free_port()
-    env = subprocess_env(PORT=str(port), MOYEU_HOST="127.0.0.1")
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    metrics_dir = tmp_path / "metrics"
+    env = subprocess_env(
+        PORT=str(port), MOYEU_HOST="127.0.0.1", PROMETHEUS_MULTIPROC_DIR=str(metrics_dir)
+    )
     server = processes.start("serve", "--workers", "3", "--with-worker", env=env)
     base = f"http://127.0.0.1:{port}"
     wait_until(lambda: answers(f"{base}/health/live"), 60, "the server to answer")
@@ -155,3 +157,4 @@ def test_serve_answers_from_several_processes_and_supervises_its_worker(
     assert f"Moyeu is running at http://127.0.0.1:{port}/ (3 web workers" in output
     assert f"worker process {first.pid} exited with -9" in output
     assert WorkerHeartbeat.objects.filter(pid=restarted.pid).count() == 0  # clean stop
+    assert list(metrics_dir.glob("counter_*.db"))  # the web processes' metric files
