@@ -4,6 +4,7 @@ from moyeu.core.models.custom_fields import CustomFieldDefinition, CustomFieldTy
 from moyeu.core.models.jobs import Job, JobStatus, Lease, WorkerHeartbeat
 from moyeu.core.models.outbox import OutboxEvent, ProcessedEvent
 from moyeu.core.models.ratelimit import RateCounter
+from moyeu.core.models.validation_rules import ValidationRule, ValidationRuleKind
 
 __all__ = [
     "AuditEntry",
@@ -19,5 +20,7 @@ __all__ = [
     "RateCounter",
     "RecordQuerySet",
     "Tag",
+    "ValidationRule",
+    "ValidationRuleKind",
     "WorkerHeartbeat",
 ]
