@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "moyeu.core",
     *[m for m in BUILTIN_MODULES if m.rsplit(".", 1)[1] not in DISABLED_MODULES],
     *discover_entry_point_modules(),
+    "moyeu.dataio",
     "moyeu.api",
     "moyeu.web",
 ]
@@ -176,6 +177,9 @@ MOYEU_JOB_LEASE_SECONDS = env_int("MOYEU_JOB_LEASE_SECONDS", default=60)
 MOYEU_JOB_RETRY_BASE_SECONDS = env_int("MOYEU_JOB_RETRY_BASE_SECONDS", default=10)
 MOYEU_JOB_RETRY_MAX_SECONDS = env_int("MOYEU_JOB_RETRY_MAX_SECONDS", default=3600)
 MOYEU_JOB_RETENTION_DAYS = env_int("MOYEU_JOB_RETENTION_DAYS", default=14)
+
+# Region of phone numbers written without a country code, when the record has no country.
+MOYEU_DEFAULT_PHONE_REGION = os.environ.get("MOYEU_DEFAULT_PHONE_REGION", "FR")
 MOYEU_WORKER_HEARTBEAT_SECONDS = env_int("MOYEU_WORKER_HEARTBEAT_SECONDS", default=10)
 MOYEU_WORKER_HEARTBEAT_STALE_SECONDS = env_int("MOYEU_WORKER_HEARTBEAT_STALE", default=60)
 MOYEU_OUTBOX_LEASE_SECONDS = env_int("MOYEU_OUTBOX_LEASE_SECONDS", default=30)
