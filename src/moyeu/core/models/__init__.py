@@ -1,6 +1,13 @@
 from moyeu.core.models.audit import AuditEntry
 from moyeu.core.models.base import ExternalId, MoyeuModel, RecordQuerySet, Tag
 from moyeu.core.models.custom_fields import CustomFieldDefinition, CustomFieldType
+from moyeu.core.models.duplicates import (
+    DuplicateCandidate,
+    DuplicateDismissal,
+    DuplicateScan,
+    DuplicateStatus,
+    MergeRecord,
+)
 from moyeu.core.models.jobs import Job, JobStatus, Lease, WorkerHeartbeat
 from moyeu.core.models.outbox import OutboxEvent, ProcessedEvent
 from moyeu.core.models.ratelimit import RateCounter
@@ -10,10 +17,15 @@ __all__ = [
     "AuditEntry",
     "CustomFieldDefinition",
     "CustomFieldType",
+    "DuplicateCandidate",
+    "DuplicateDismissal",
+    "DuplicateScan",
+    "DuplicateStatus",
     "ExternalId",
     "Job",
     "JobStatus",
     "Lease",
+    "MergeRecord",
     "MoyeuModel",
     "OutboxEvent",
     "ProcessedEvent",
