@@ -1,0 +1,116 @@
+"""The bulk write path: many rows of one table in one statement stream.
+
+PostgreSQL gets ``COPY … FROM STDIN`` (psycopg 3 ``cursor.copy``), SQLite one
+``executemany``; both run inside the caller's transaction. Values are converted to their
+database form by the model fields themselves (``get_db_prep_save``), except plain text
+columns, which need no conversion: that keeps the rules of the ORM without its per-instance
+cost. Callers are the import services, which validated every row first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from django.db import connection, models
+
+_TEXT_FIELDS = (models.CharField, models.TextField)
+
+
+def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+    if isinstance(field, _TEXT_FIELDS) and not field.null and not field.choices:
+        return lambda value: value
+    prep = field.get_db_prep_save
+    return lambda value: prep(value, connection)
+
+
+def _insert_columns(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if not (isinstance(f, models.AutoField | models.BigAutoField) and f.primary_key)
+    ]
+
+
+def insert(
+    model: type[models.Model],
+    rows: Sequence[Mapping[str, Any]],
+    constants: Mapping[str, Any],
+) -> None:
+    """Insert ``rows`` (values by attname), every other column taken from ``constants`` or
+    the field's default."""
+    if not rows:
+        return
+    fields = _insert_columns(model)
+    varying = [f for f in fields if f.attname in rows[0]]
+    fixed = {
+        f.attname: _converter(f)(
+            constants[f.attname] if f.attname in constants else f.get_default()
+        )
+        for f in fields
+        if f.attname not in rows[0]
+    }
+    columns = [f.attname for f in varying] + list(fixed)
+    converters = [(f.attname, _converter(f)) for f in varying]
+    tail = tuple(fixed.values())
+    records: Iterable[tuple[Any, ...]] = (
+        tuple(convert(row[name]) for name, convert in converters) + tail for row in rows
+    )
+    table = connection.ops.quote_name(model._meta.db_table)
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+                for record in records:
+                    copy.write_row(record)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", list(records))
+
+
+def update(
+    model: type[models.Model],
+    rows: Sequence[tuple[Any, Mapping[str, Any]]],
+    constants: Mapping[str, Any],
+) -> None:
+    """Set the given columns of each (pk, values) row, the ``constants`` on every row, and
+    increment ``version``. Rows are grouped by the set of columns they change."""
+    groups: dict[tuple[str, ...], list[tuple[Any, Mapping[str, Any]]]] = {}
+    for pk, values in rows:
+        groups.setdefault(tuple(sorted(values)), []).append((pk, values))
+    meta = model._meta
+    table = connection.ops.quote_name(meta.db_table)
+    const_fields = [meta.get_field(name) for name in constants]
+    const_values = [_converter(f)(constants[f.name]) for f in const_fields]
+    pk_convert = _converter(meta.pk)  # type: ignore[arg-type]
+    with connection.cursor() as cursor:
+        for names, members in groups.items():
+            fields = [_field_by_attname(model, name) for name in names]
+            sets = [f"{connection.ops.quote_name(f.attname)} = %s" for f in fields]
+            sets += [f"{connection.ops.quote_name(f.attname)} = %s" for f in const_fields]
+            sets.append('"version" = "version" + 1')
+            sql = f"UPDATE {table} SET {', '.join(sets)} WHERE {meta.pk.column} = %s"  # type: ignore[union-attr]
+            converters = [_converter(f) for f in fields]
+            params = [
+                [c(values[f.attname]) for f, c in zip(fields, converters, strict=True)]
+                + const_values
+                + [pk_convert(pk)]
+                for pk, values in members
+            ]
+            cursor.executemany(sql, params)
+
+
+def delete(model: type[models.Model], pks: Sequence[Any], *, chunk: int = 500) -> int:
+    """Delete rows by pk through the ORM collector, so cascades and SET NULL still apply."""
+    deleted = 0
+    for start in range(0, len(pks), chunk):
+        count, _by_model = model._base_manager.filter(pk__in=pks[start : start + chunk]).delete()
+        deleted += count
+    return deleted
+
+
+def _field_by_attname(model: type[models.Model], attname: str) -> models.Field[Any, Any]:
+    for f in model._meta.concrete_fields:
+        if f.attname == attname:
+            return f
+    raise LookupError(attname)

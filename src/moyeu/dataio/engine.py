@@ -1,0 +1,219 @@
+"""One batch of an import: decide each row's outcome, then write the batch in one go.
+
+``decide`` reads (keys, duplicates, access) with one query per kind and batch; ``write``
+inserts and updates through moyeu.dataio.bulk, journals the batch (the checkpoint and what
+revert needs), and records one audit entry and one event for the whole batch, all inside
+the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from moyeu.core import access
+from moyeu.core.context import Actor
+from moyeu.core.ids import new_id
+from moyeu.core.models import ExternalId
+from moyeu.core.services.audit import json_value
+from moyeu.dataio.duplicates import find_duplicates
+from moyeu.dataio.plan import Plan, Prepared
+
+
+@dataclass
+class Decision:
+    prepared: Prepared
+    outcome: str  # created, updated, skipped, rejected
+    record_id: uuid.UUID | None = None
+    reason: list[tuple[str, str]] = field(default_factory=list)
+    changes: dict[str, Any] = field(default_factory=dict)
+    previous: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class BatchContext:
+    plan: Plan
+    actor: Actor
+    allow_duplicates: bool
+    fuzzy_duplicates: bool = False
+    seen_keys: dict[str, int] = field(default_factory=dict)  # key -> line, across batches
+
+    @property
+    def model(self) -> Any:
+        return self.plan.spec.model
+
+
+def _existing_by_key(ctx: BatchContext, keys: set[str]) -> dict[str, list[uuid.UUID]]:
+    found: dict[str, list[uuid.UUID]] = defaultdict(list)
+    if not keys:
+        return found
+    key = ctx.plan.key
+    if key.startswith("external_ids."):
+        links = ExternalId.objects.filter(
+            content_type=ContentType.objects.get_for_model(ctx.model),
+            system=key[13:],
+            value__in=keys,
+        ).values_list("value", "object_id")
+    else:
+        links = ctx.model._base_manager.filter(**{f"{key}__in": keys}).values_list(key, "id")
+    for value, pk in links:
+        found[str(value)].append(pk)
+    return found
+
+
+def _taken_external_ids(ctx: BatchContext, rows: list[Prepared]) -> set[tuple[str, str]]:
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        for system, value in row.external.items():
+            wanted[system].add(value)
+    taken: set[tuple[str, str]] = set()
+    content_type = ContentType.objects.get_for_model(ctx.model)
+    for system, values in wanted.items():
+        query = ExternalId.objects.filter(
+            content_type=content_type, system=system, value__in=values
+        ).values_list("value", flat=True)
+        taken.update((system, value) for value in query)
+    return taken
+
+
+def decide(ctx: BatchContext, rows: list[Prepared]) -> list[Decision]:
+    plan, mode = ctx.plan, ctx.plan.mode
+    decisions = [Decision(row, "rejected", reason=list(row.errors)) for row in rows]
+    valid = [d for d in decisions if not d.prepared.errors]
+    key_header = plan.header_of(plan.key) if plan.key else ""
+    for decision in valid:
+        row = decision.prepared
+        if plan.key and not row.key and mode != "create":
+            decision.reason.append((key_header, _("The key column is empty.")))
+        elif row.key and row.key in ctx.seen_keys:
+            decision.outcome = "skipped"
+            line = ctx.seen_keys[row.key]
+            decision.reason.append((key_header, _("Same key as line %s of this file.") % line))
+        elif row.key:
+            ctx.seen_keys[row.key] = row.line
+    valid = [d for d in valid if not d.reason]
+    existing = _existing_by_key(ctx, {d.prepared.key for d in valid if d.prepared.key})
+    changeable_ids = {pk for pks in existing.values() for pk in pks}
+    if changeable_ids:
+        changeable_ids = set(
+            ctx.model.objects.filter(pk__in=changeable_ids)
+            .filter(access.scope_filter(ctx.actor, ctx.model, "change"))
+            .values_list("id", flat=True)
+        )
+    creates: list[Decision] = []
+    updates: list[Decision] = []
+    for decision in valid:
+        matches = existing.get(decision.prepared.key, []) if decision.prepared.key else []
+        if len(matches) > 1:
+            decision.reason.append((key_header, _("%s records have this key.") % len(matches)))
+        elif matches and mode == "create":
+            decision.outcome = "skipped"
+            decision.record_id = matches[0]
+            decision.reason.append((key_header, _("A record with this key already exists.")))
+        elif matches and matches[0] not in changeable_ids:
+            decision.reason.append((key_header, _("You may not change the record with this key.")))
+        elif matches:
+            decision.record_id = matches[0]
+            updates.append(decision)
+        elif mode == "update":
+            decision.outcome = "skipped"
+            decision.reason.append((key_header, _("No record has this key.")))
+        else:
+            missing = plan.missing_required(decision.prepared)
+            decision.reason.extend(missing)
+            if not missing:
+                creates.append(decision)
+    _decide_creates(ctx, creates)
+    _decide_updates(ctx, updates)
+    return decisions
+
+
+def _decide_creates(ctx: BatchContext, creates: list[Decision]) -> None:
+    if not creates:
+        return
+    stub = ctx.model(owner_id=ctx.actor.user_id, team_id=_team_of(ctx.actor))
+    if not access.can_create(ctx.actor, ctx.model) or not access.can(ctx.actor, stub, "create"):
+        for decision in creates:
+            decision.reason.append(("", _("You may not create this kind of record.")))
+        return
+    taken = _taken_external_ids(ctx, [d.prepared for d in creates])
+    duplicates = (
+        [[] for _ in creates]
+        if ctx.allow_duplicates
+        else find_duplicates(
+            ctx.plan.spec,
+            [d.prepared.values for d in creates],
+            actor=ctx.actor,
+            fuzzy=ctx.fuzzy_duplicates,
+        )
+    )
+    for decision, candidates in zip(creates, duplicates, strict=True):
+        clash = [(s, v) for s, v in decision.prepared.external.items() if (s, v) in taken]
+        if clash:
+            system, value = clash[0]
+            decision.reason.append(
+                (
+                    ctx.plan.header_of(f"external_ids.{system}"),
+                    _("Another record already has %(system)s id %(value)s.")
+                    % {"system": system, "value": value},
+                )
+            )
+        elif candidates:
+            decision.outcome = "skipped"
+            decision.record_id = candidates[0]
+            decision.reason.append(("", _("Possible duplicate of record %s.") % candidates[0]))
+        else:
+            decision.outcome = "created"
+            decision.record_id = new_id()
+
+
+def _decide_updates(ctx: BatchContext, updates: list[Decision]) -> None:
+    if not updates:
+        return
+    names = sorted({name for d in updates for name in d.prepared.values})
+    if ctx.plan.has_custom:
+        names.append("custom")
+    current = {
+        row["id"]: row
+        for row in ctx.model._base_manager.filter(pk__in=[d.record_id for d in updates]).values(
+            "id", *names
+        )
+    }
+    for decision in updates:
+        before = current[decision.record_id]
+        changes = {k: v for k, v in decision.prepared.values.items() if before[k] != v}
+        if decision.prepared.custom:
+            merged = {**before["custom"], **decision.prepared.custom}
+            if merged != before["custom"]:
+                changes["custom"] = merged
+        if not changes:
+            decision.outcome = "skipped"
+            decision.reason.append(("", _("Nothing to change.")))
+            continue
+        decision.outcome = "updated"
+        decision.changes = changes
+        decision.previous = {k: json_value(before[k]) for k in changes}
+
+
+def _team_of(actor: Actor) -> Any:
+    return getattr(actor.user, "primary_team_id", None) if actor.user is not None else None
+
+
+def insert_constants(actor: Actor) -> dict[str, Any]:
+    now = timezone.now()
+    return {
+        "created_at": now,
+        "updated_at": now,
+        "created_by_id": actor.user_id,
+        "updated_by_id": actor.user_id,
+        "owner_id": actor.user_id,
+        "team_id": _team_of(actor),
+        "version": 1,
+        "custom": {},
+    }
