@@ -30,6 +30,10 @@ class DirectoryConfig(ModuleConfig):
         "contact.created",
         "contact.updated",
         "contact.deleted",
+        "account.merged",
+        "account.merge_undone",
+        "contact.merged",
+        "contact.merge_undone",
     ]
     audit_codes = [
         "directory.account.created",
@@ -40,5 +44,9 @@ class DirectoryConfig(ModuleConfig):
         "directory.contact.deleted",
         "directory.account.exported",
         "directory.contact.exported",
+        "directory.account.merged",
+        "directory.account.merge_undone",
+        "directory.contact.merged",
+        "directory.contact.merge_undone",
     ]
     timeline_kinds = []

@@ -1,0 +1,97 @@
+"""The review queue: candidates people may see, dismissing a pair, starting a scan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from moyeu.core import access
+from moyeu.core.context import Actor, action_context
+from moyeu.core.dedup.registry import model_of, spec_for
+from moyeu.core.errors import Conflict, NotFound, PermissionDenied
+from moyeu.core.models import (
+    DuplicateCandidate,
+    DuplicateDismissal,
+    DuplicateScan,
+    DuplicateStatus,
+)
+from moyeu.core.services import audit
+
+_NOTHING = Q(pk__in=[])
+
+
+def may_merge_some(actor: Actor, record_type: str) -> bool:
+    """Whether ``actor`` has a ``merge`` grant on this record type (menus, scans)."""
+    return access.scope_filter(actor, model_of(spec_for(record_type)), "merge") != _NOTHING
+
+
+def visible_candidates(
+    actor: Actor, record_type: str, status: str = DuplicateStatus.OPEN
+) -> models.QuerySet[DuplicateCandidate]:
+    """The pairs of which ``actor`` may see both records, best first."""
+    model = model_of(spec_for(record_type))
+    visible = model._default_manager.filter(access.scope_filter(actor, model, "view"))
+    ids = visible.values("pk")
+    return DuplicateCandidate.objects.filter(
+        record_type=record_type, status=status, first_id__in=ids, second_id__in=ids
+    ).order_by("-score", "id")
+
+
+def candidate_records(candidate: DuplicateCandidate) -> dict[Any, models.Model]:
+    model = model_of(spec_for(candidate.record_type))
+    pair = (candidate.first_id, candidate.second_id)
+    return {obj.pk: obj for obj in model._default_manager.filter(pk__in=pair)}
+
+
+def candidate_dismiss(*, actor: Actor, candidate_id: int) -> DuplicateCandidate:
+    """Mark a pair "not a duplicate": it leaves the queue and no scan proposes it again."""
+    with action_context(channel=actor.channel), transaction.atomic():
+        candidate = DuplicateCandidate.objects.select_for_update().filter(pk=candidate_id).first()
+        if candidate is None:
+            raise NotFound(_("No such duplicate candidate."))
+        records = candidate_records(candidate)
+        if len(records) < 2 or not all(access.can(actor, r, "view") for r in records.values()):
+            raise NotFound(_("No such duplicate candidate."))
+        if not all(access.can(actor, r, "merge") for r in records.values()):
+            raise PermissionDenied(_("You may not merge these records."))
+        if candidate.status != DuplicateStatus.OPEN:
+            raise Conflict(_("This pair was already reviewed."), code="core.duplicate_reviewed")
+        DuplicateDismissal.objects.get_or_create(
+            record_type=candidate.record_type,
+            first_id=candidate.first_id,
+            second_id=candidate.second_id,
+            defaults={"dismissed_by": actor.user},
+        )
+        candidate.status = DuplicateStatus.DISMISSED
+        candidate.resolved_at = timezone.now()
+        candidate.resolved_by = actor.user
+        candidate.save(update_fields=["status", "resolved_at", "resolved_by"])
+        audit.record(
+            None,
+            "core.duplicate.dismissed",
+            actor,
+            data={
+                "record_type": candidate.record_type,
+                "first_id": str(candidate.first_id),
+                "second_id": str(candidate.second_id),
+                "score": candidate.score,
+            },
+        )
+    return candidate
+
+
+def scan_start(*, actor: Actor, record_type: str) -> tuple[DuplicateScan, str]:
+    """Queue a whole-base scan of ``record_type``: (the scan, its job's result id)."""
+    from moyeu.core.dedup.tasks import duplicate_scan
+
+    if not may_merge_some(actor, record_type):
+        raise PermissionDenied(_("You may not merge these records."))
+    with action_context(channel=actor.channel), transaction.atomic():
+        scan = DuplicateScan.objects.create(record_type=record_type, created_by=actor.user)
+        result = duplicate_scan.enqueue(str(scan.pk))
+        audit.record(None, "core.duplicate.scan_started", actor, data={"record_type": record_type})
+    return scan, str(result.id)

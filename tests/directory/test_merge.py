@@ -1,0 +1,201 @@
+"""Merging contacts and accounts: every relation moves, undo restores exactly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from moyeu.core.errors import Conflict, NotFound, PermissionDenied, VersionConflict
+from moyeu.core.models import AuditEntry, ExternalId, MergeRecord, OutboxEvent
+from moyeu.core.services.records import snapshot
+from moyeu.directory.models import Account, Contact
+from moyeu.directory.services import account_create, contact_create, contact_update
+from moyeu.directory.services.merge import account_merge, contact_merge, merge_undo
+from tests.personas import Personas
+
+pytestmark = pytest.mark.django_db
+
+
+def _state(model: Any, pk: Any) -> dict[str, Any]:
+    obj = model.objects.get(pk=pk)
+    data = snapshot(obj)
+    data.pop("version")
+    data.pop("updated_at")
+    data.pop("updated_by_id")
+    return data
+
+
+@pytest.fixture
+def pair(personas: Personas) -> tuple[Contact, Contact]:
+    actor = personas.actor("manager")
+    first = contact_create(
+        actor=actor,
+        values={"first_name": "Jean", "last_name": "Martin", "email": "", "owner": personas.owner},
+        tags=["vip"],
+        external_ids={"erp": "C-1"},
+        custom={},
+    )
+    second = contact_create(
+        actor=actor,
+        values={
+            "first_name": "Jean",
+            "last_name": "Martín",
+            "email": "jean.martin@acme.fr",
+            "job_title": "Buyer",
+            "owner": personas.owner,
+        },
+        tags=["prospect", "vip"],
+        external_ids={"erp": "C-2", "shop": "S-9"},
+    )
+    return first, second
+
+
+def test_merge_fills_empty_values_moves_tags_and_ids_then_deletes_the_loser(
+    personas: Personas, pair: tuple[Contact, Contact]
+) -> None:
+    survivor, loser = pair
+    merge = contact_merge(
+        actor=personas.actor("manager"),
+        survivor_id=survivor.pk,
+        loser_ids=[loser.pk],
+        choices={"last_name": loser.pk},
+    )
+    survivor.refresh_from_db()
+    assert (survivor.last_name, survivor.email, survivor.job_title) == (
+        "Martín",
+        "jean.martin@acme.fr",
+        "Buyer",
+    )
+    assert sorted(t.name for t in survivor.tags.all()) == ["prospect", "vip"]
+    assert survivor.external_ids == {"erp": "C-1", "shop": "S-9"}
+    assert not Contact.objects.filter(pk=loser.pk).exists()
+    assert survivor.version == 2
+    assert merge.survivor_version == 2
+    codes = list(
+        AuditEntry.objects.filter(correlation_id=merge.correlation_id).values_list(
+            "code", flat=True
+        )
+    )
+    assert sorted(codes) == ["directory.contact.merged", "directory.contact.merged"]
+    event = OutboxEvent.objects.get(type="contact.merged")
+    assert (event.record_id, event.correlation_id) == (survivor.pk, merge.correlation_id)
+
+
+def test_undo_restores_loser_survivor_tags_and_external_ids_exactly(
+    personas: Personas, pair: tuple[Contact, Contact]
+) -> None:
+    survivor, loser = pair
+    before = {pk: _state(Contact, pk) for pk in (survivor.pk, loser.pk)}
+    loser_version = loser.version
+    merge = contact_merge(
+        actor=personas.actor("manager"), survivor_id=survivor.pk, loser_ids=[loser.pk]
+    )
+    merge_undo(actor=personas.actor("manager"), merge_id=merge.pk)
+    assert {pk: _state(Contact, pk) for pk in (survivor.pk, loser.pk)} == before
+    assert Contact.objects.get(pk=loser.pk).version == loser_version
+    assert Contact.objects.get(pk=survivor.pk).version == 3
+    assert MergeRecord.objects.get(pk=merge.pk).is_undone
+    assert OutboxEvent.objects.filter(type="contact.merge_undone").count() == 1
+    with pytest.raises(Conflict):
+        merge_undo(actor=personas.actor("manager"), merge_id=merge.pk)
+
+
+def test_undo_refused_after_the_survivor_changed(
+    personas: Personas, pair: tuple[Contact, Contact]
+) -> None:
+    survivor, loser = pair
+    merge = contact_merge(
+        actor=personas.actor("manager"), survivor_id=survivor.pk, loser_ids=[loser.pk]
+    )
+    contact_update(
+        actor=personas.actor("manager"), contact_id=survivor.pk, values={"job_title": "CEO"}
+    )
+    with pytest.raises(Conflict) as caught:
+        merge_undo(actor=personas.actor("manager"), merge_id=merge.pk)
+    assert caught.value.code == "core.merge_changed_since"
+    assert "Jean Martin changed since the merge (version 2, now 3)" in caught.value.message
+    assert not Contact.objects.filter(pk=loser.pk).exists()
+
+
+def test_account_merge_moves_contacts_and_undo_moves_them_back(personas: Personas) -> None:
+    actor = personas.actor("manager")
+    acme = account_create(actor=actor, values={"name": "ACME", "owner": personas.owner})
+    twin = account_create(actor=actor, values={"name": "Acme SAS", "owner": personas.owner})
+    staff = [
+        contact_create(
+            actor=actor,
+            values={"last_name": f"Staff {n}", "account_id": twin.pk, "owner": personas.owner},
+        )
+        for n in range(3)
+    ]
+    versions = {c.pk: Contact.objects.get(pk=c.pk).version for c in staff}
+    merge = account_merge(actor=actor, survivor_id=acme.pk, loser_ids=[twin.pk])
+    assert set(Contact.objects.filter(account=acme).values_list("pk", flat=True)) == {
+        c.pk for c in staff
+    }
+    assert {c.pk: c.version for c in Contact.objects.filter(account=acme)} == {
+        pk: v + 1 for pk, v in versions.items()
+    }
+    merge_undo(actor=actor, merge_id=merge.pk)
+    assert set(Contact.objects.filter(account=twin).values_list("pk", flat=True)) == {
+        c.pk for c in staff
+    }
+    assert Account.objects.get(pk=twin.pk).name == "Acme SAS"
+
+
+def test_undo_refused_when_a_moved_contact_changed(personas: Personas) -> None:
+    actor = personas.actor("manager")
+    acme = account_create(actor=actor, values={"name": "ACME", "owner": personas.owner})
+    twin = account_create(actor=actor, values={"name": "Acme SAS", "owner": personas.owner})
+    moved = contact_create(
+        actor=actor, values={"last_name": "Durand", "account_id": twin.pk, "owner": personas.owner}
+    )
+    merge = account_merge(actor=actor, survivor_id=acme.pk, loser_ids=[twin.pk])
+    contact_update(actor=actor, contact_id=moved.pk, values={"job_title": "CFO"})
+    with pytest.raises(Conflict) as caught:
+        merge_undo(actor=actor, merge_id=merge.pk)
+    assert f"contact {moved.pk} changed since the merge" in caught.value.message
+
+
+@pytest.mark.parametrize("persona", ["teammate", "outsider", "owner"])
+def test_denied_merge_changes_nothing(
+    personas: Personas, pair: tuple[Contact, Contact], persona: str
+) -> None:
+    survivor, loser = pair
+    before = {pk: _state(Contact, pk) for pk in (survivor.pk, loser.pk)}
+    counts = (AuditEntry.objects.count(), OutboxEvent.objects.count(), ExternalId.objects.count())
+    expected = PermissionDenied if persona == "owner" else NotFound
+    with pytest.raises(expected):
+        contact_merge(actor=personas.actor(persona), survivor_id=survivor.pk, loser_ids=[loser.pk])
+    assert {pk: _state(Contact, pk) for pk in (survivor.pk, loser.pk)} == before
+    assert (
+        AuditEntry.objects.count(),
+        OutboxEvent.objects.count(),
+        ExternalId.objects.count(),
+    ) == counts
+    assert MergeRecord.objects.count() == 0
+
+
+def test_stale_version_refuses_the_merge(personas: Personas, pair: tuple[Contact, Contact]) -> None:
+    survivor, loser = pair
+    with pytest.raises(VersionConflict):
+        contact_merge(
+            actor=personas.actor("manager"),
+            survivor_id=survivor.pk,
+            loser_ids=[loser.pk],
+            expected_versions={loser.pk: 7},
+        )
+    assert Contact.objects.filter(pk=loser.pk).exists()
+
+
+def test_external_id_rows_of_the_loser_follow_the_survivor(
+    personas: Personas, pair: tuple[Contact, Contact]
+) -> None:
+    survivor, loser = pair
+    contact_merge(actor=personas.actor("manager"), survivor_id=survivor.pk, loser_ids=[loser.pk])
+    ct = ContentType.objects.get_for_model(Contact)
+    assert sorted(
+        ExternalId.objects.filter(content_type=ct).values_list("object_id", "system", "value")
+    ) == sorted([(survivor.pk, "erp", "C-1"), (survivor.pk, "shop", "S-9")])
