@@ -8,7 +8,7 @@ together. UI, API, imports and connectors all end up here, so the rules hold for
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar, cast
 
 from django.contrib.contenttypes.models import ContentType
@@ -28,7 +28,7 @@ from moyeu.core.errors import (
 )
 from moyeu.core.models import ExternalId, MoyeuModel, Tag
 from moyeu.core.registry import registry
-from moyeu.core.services import audit, custom_fields, events
+from moyeu.core.services import audit, custom_fields, events, validation_rules
 from moyeu.core.services.audit import json_value
 
 R = TypeVar("R", bound=MoyeuModel)
@@ -52,6 +52,10 @@ def snapshot(obj: MoyeuModel) -> dict[str, Any]:
         )
     data["tags"] = sorted(tag.name for tag in obj.tags.all()) if obj.pk else []
     data["external_ids"] = obj.external_ids if obj.pk else {}
+    # A record with child rows (a contact's phones) shows them too: ``related_snapshot()``.
+    related = getattr(obj, "related_snapshot", None)
+    if related is not None and obj.pk:
+        data.update(related())
     return data
 
 
@@ -124,7 +128,9 @@ def record_create(
     custom: Mapping[str, Any] | None = None,
     tags: Iterable[str] | None = None,
     external_ids: Mapping[str, str] | None = None,
+    related: Callable[[R], None] | None = None,
 ) -> R:
+    """Create a record; ``related(obj)`` writes its child rows after it, in the transaction."""
     module, name = record_type_of(model)
     if not access.can_create(actor, model):
         raise PermissionDenied(_("You may not create this kind of record."))
@@ -141,11 +147,14 @@ def record_create(
     with action_context(channel=actor.channel), transaction.atomic():
         if not access.can(actor, obj, "create"):
             raise PermissionDenied(_("You may not create a record for this owner or team."))
+        validation_rules.check_record(obj)
         obj.save(force_insert=True)
         if tags:
             _set_tags(obj, tags)
         if external_ids:
             _set_external_ids(obj, external_ids)
+        if related is not None:
+            related(obj)
         after = snapshot(obj)
         audit.record(
             obj,
@@ -193,8 +202,12 @@ def record_update(
     external_ids: Mapping[str, str | None] | None = None,
     expected_version: int | None = None,
     replace_custom: bool = False,
+    related: Callable[[R], None] | None = None,
 ) -> R:
-    """Apply a partial change; returns the record (unchanged, same version, if nothing differs)."""
+    """Apply a partial change; returns the record (unchanged, same version, if nothing differs).
+
+    ``related(obj)`` rewrites child rows once the record is locked and its values checked.
+    """
     module, name = record_type_of(model)
     values = dict(values or {})
     _check_values(model, values)
@@ -221,10 +234,13 @@ def record_update(
             _set_tags(obj, tags)
         if external_ids is not None:
             _set_external_ids(obj, external_ids)
+        if related is not None:
+            related(obj)
         after = snapshot(obj)
         changes = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
         if not changes:
             return obj
+        validation_rules.check_record(obj)
         obj.version += 1
         obj.updated_by = actor.user
         obj.updated_at = timezone.now()
@@ -292,6 +308,7 @@ def record_upsert_by_external_id(
     custom: Mapping[str, Any] | None = None,
     tags: Iterable[str] | None = None,
     expected_version: int | None = None,
+    related: Callable[[R], None] | None = None,
 ) -> tuple[R, bool]:
     """Update the record ``system`` knows as ``value``, or create it: (record, created)."""
     with transaction.atomic():
@@ -304,6 +321,7 @@ def record_upsert_by_external_id(
                 custom=custom,
                 tags=tags,
                 external_ids={system: value},
+                related=related,
             )
             return created, True
         updated = record_update(
@@ -314,5 +332,6 @@ def record_upsert_by_external_id(
             custom=custom,
             tags=tags,
             expected_version=expected_version,
+            related=related,
         )
         return updated, False
