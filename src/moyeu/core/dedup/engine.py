@@ -8,6 +8,7 @@ one short string per record; strong blocks (e-mail, phone, company id) are score
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,11 +19,14 @@ from rapidfuzz import fuzz, process
 from moyeu.core.dedup.spec import Candidate, Features, Level, MatchSpec, Reason
 
 
-def score_pair(spec: MatchSpec, a: Features, b: Features) -> tuple[float, tuple[Reason, ...]]:
+def score_pair(
+    spec: MatchSpec, a: Features, b: Features, *, is_common: bool = False
+) -> tuple[float, tuple[Reason, ...]]:
     """The combined similarity of two prepared records (0..1) and the reason per field.
 
     Fields empty on either side do not count; without any identifying field on both sides
-    (only names, say), the score is capped below "certain": namesakes exist.
+    (only names, say), the score is capped below "certain" since namesakes exist, and below
+    "possible" when the name is a common one (``is_common``: known to the scan).
     """
     total = 0.0
     weights = 0.0
@@ -40,10 +44,16 @@ def score_pair(spec: MatchSpec, a: Features, b: Features) -> tuple[float, tuple[
     if not weights:
         return 0.0, ()
     score = total / weights
+    if identified:
+        return score, tuple(reasons)
     cap = (spec.certain + spec.possible) / 2
-    if not identified and score > cap:
+    detail = "no identifying field on both sides"
+    if is_common:
+        cap = spec.possible * 0.95
+        detail = "a common name and no identifying field on both sides"
+    if score > cap:
         score = cap
-        reasons.append(Reason("evidence", cap, 0.0, "no identifying field on both sides"))
+        reasons.append(Reason("evidence", cap, 0.0, detail))
     return score, tuple(reasons)
 
 
@@ -55,8 +65,10 @@ def level_of(spec: MatchSpec, score: float) -> Level | None:
     return None
 
 
-def candidate(spec: MatchSpec, record_id: Any, a: Features, b: Features) -> Candidate | None:
-    score, reasons = score_pair(spec, a, b)
+def candidate(
+    spec: MatchSpec, record_id: Any, a: Features, b: Features, *, is_common: bool = False
+) -> Candidate | None:
+    score, reasons = score_pair(spec, a, b, is_common=is_common)
     level = level_of(spec, score)
     if level is None:
         return None
@@ -91,6 +103,11 @@ class Blocking:
         self.keys: list[list[frozenset[str]]] = []
         self.blocks: list[Block] = []
         self.oversized = 0
+        # A value is common when more than 1 record in 2,000 (and at least 5) have it.
+        self.common_limit = max(5, len(features) // 2000)
+        self.counts: Counter[str] = Counter(
+            spec.frequency(record) for record in features if spec.frequency is not None
+        )
         for kind, blocking_key in enumerate(spec.blocking):
             per_record: list[frozenset[str]] = []
             groups: dict[str, list[int]] = {}
@@ -112,6 +129,11 @@ class Blocking:
 
     def seen_earlier(self, kind: int, i: int, j: int) -> bool:
         return any(self.keys[k][i] & self.keys[k][j] for k in range(kind))
+
+    def is_common(self, index: int) -> bool:
+        if self.spec.frequency is None:
+            return False
+        return self.counts[self.spec.frequency(self.features[index])] > self.common_limit
 
     def pairs(self, block: Block) -> Iterator[tuple[int, int]]:
         """The pairs of a block worth scoring in full."""
@@ -144,7 +166,13 @@ class Blocking:
             if self.seen_earlier(block.kind, i, j):
                 continue
             stats.pairs_scored += 1
-            match = candidate(self.spec, j, self.features[i], self.features[j])
+            match = candidate(
+                self.spec,
+                j,
+                self.features[i],
+                self.features[j],
+                is_common=self.is_common(i) and self.is_common(j),
+            )
             if match is not None:
                 first, second = (i, j) if i < j else (j, i)
                 found.append((first, second, match))

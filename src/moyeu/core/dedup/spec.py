@@ -94,6 +94,9 @@ class MatchSpec:
     # One string per record for the vectorised prefilter of weak blocks, and its cutoff (0..100).
     quick: Callable[[Features], str] = lambda features: ""
     quick_cutoff: float = 70.0
+    # The value whose frequency tells a common name from a rare one (the scan counts it): two
+    # records with only a common name in common are not proposed at all.
+    frequency: Callable[[Features], str] | None = None
 
     @property
     def certain(self) -> float:
