@@ -190,7 +190,9 @@ def test_delete_asks_first_then_deletes(login: Login, contact: Contact) -> None:
 def test_delete_of_a_changed_record_is_refused(
     login: Login, contact: Contact, personas: Personas
 ) -> None:
-    contact_update(actor=personas.actor("owner"), contact_id=contact.pk, values={"phone": "1"})
+    contact_update(
+        actor=personas.actor("owner"), contact_id=contact.pk, values={"job_title": "CFO"}
+    )
     response = login("owner").post(f"/directory/contacts/{contact.pk}/delete/", {"version": "1"})
     assert response.status_code == 409
     assert response.context["error"] == (

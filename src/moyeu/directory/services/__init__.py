@@ -8,6 +8,8 @@ from moyeu.directory.services.contacts import (
     contact_bulk_create,
     contact_create,
     contact_delete,
+    contact_link_account,
+    contact_unlink_account,
     contact_update,
     contact_upsert_by_external_id,
 )
@@ -20,6 +22,8 @@ __all__ = [
     "contact_bulk_create",
     "contact_create",
     "contact_delete",
+    "contact_link_account",
+    "contact_unlink_account",
     "contact_update",
     "contact_upsert_by_external_id",
 ]

@@ -1,13 +1,173 @@
+"""Accounts: identifiers checked, channels normalised, groups without cycles.
+
+``values`` takes the model's fields plus the lists ``emails``, ``phones`` and ``addresses``
+(see moyeu.directory.services.channels). The flat ``email``/``phone``/``city``... of an
+account repeat its primary rows: given alone, they replace the primary row.
+"""
+
 from __future__ import annotations
 
+import copy
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from moyeu.core.context import Actor
+from moyeu.core.errors import ValidationFailed
 from moyeu.core.services import records
-from moyeu.directory.models import Account
-from moyeu.directory.services.normalise import normalise
+from moyeu.directory.models import Account, AccountEmail, AccountPhone, Address
+from moyeu.directory.services import channels, identifiers
+from moyeu.directory.services.channels import Errors, Row, add_error
+from moyeu.directory.services.normalise import (
+    clean_country,
+    clean_phone,
+    clean_text,
+    clean_website,
+    default_region,
+)
+
+_TEXT = ("name", "trade_name", "city")
+_CHECKED: dict[str, Callable[[Any], str]] = {
+    "siren": identifiers.clean_siren,
+    "siret": identifiers.clean_siret,
+    "vat_number": identifiers.clean_vat_number,
+    "industry": identifiers.clean_industry,
+    "country": clean_country,
+    "website": clean_website,
+}
+# Derived from the child rows: written by this service only.
+_DERIVED = ("phone_e164",)
+
+
+def _current_rows(account: Account | None) -> dict[str, list[Row]]:
+    if account is None:
+        return {"emails": [], "phones": [], "addresses": []}
+    snapshot = account.related_snapshot()
+    return {key: snapshot[key] for key in ("emails", "phones", "addresses")}
+
+
+def _check_parent(
+    actor: Actor, account_id: uuid.UUID | None, parent_id: Any, errors: Errors
+) -> None:
+    if parent_id is None:
+        return
+    visible = Account.objects.visible_to(actor, "view")
+    if not visible.filter(pk=parent_id).exists():
+        add_error(errors, "parent", _("No such account."))
+        return
+    seen: set[Any] = set()
+    current = parent_id
+    while current is not None and current not in seen:
+        if current == account_id:
+            add_error(errors, "parent", _("An account cannot be its own parent, even indirectly."))
+            return
+        seen.add(current)
+        current = Account.objects.filter(pk=current).values_list("parent_id", flat=True).first()
+
+
+def prepare(
+    actor: Actor, values: Mapping[str, Any], current: Account | None
+) -> tuple[dict[str, Any], Callable[[Account], None]]:
+    """The account's checked values and the writer of its child rows; or ValidationFailed."""
+    values = dict(values)
+    errors: Errors = {}
+    for key in _DERIVED:
+        if key in values:
+            add_error(errors, key, _("Derived from the phones; give phones instead."))
+    nested = {key: values.pop(key) for key in ("emails", "phones", "addresses") if key in values}
+    if "parent" in values:
+        values["parent_id"] = values.pop("parent")
+    for key in _TEXT:
+        if key in values:
+            values[key] = clean_text(values[key])
+    for key, clean in _CHECKED.items():
+        if key in values:
+            try:
+                values[key] = clean(values[key])
+            except ValueError as exc:
+                add_error(errors, key, str(exc))
+    if "postcode" in values:
+        values["postcode"] = clean_text(values["postcode"]).upper()
+    if "parent_id" in values:
+        _check_parent(actor, current.pk if current else None, values["parent_id"], errors)
+
+    rows = _current_rows(current)
+    if "addresses" in nested:
+        rows["addresses"] = channels.clean_addresses(nested["addresses"], errors)
+        primary = rows["addresses"][0] if rows["addresses"] else {}
+        for key in ("postcode", "city", "country"):
+            values[key] = primary.get(key, "")
+    elif rows["addresses"] and {"postcode", "city", "country"} & set(values):
+        address = dict(rows["addresses"][0])
+        address.update({k: values[k] for k in ("postcode", "city", "country") if k in values})
+        if address["country"]:
+            rows["addresses"] = channels.replace_primary(rows["addresses"], address)
+            nested["addresses"] = rows["addresses"]
+    country = values.get("country", current.country if current else "")
+    region = default_region(country or None)
+    if "emails" in nested:
+        rows["emails"] = channels.clean_emails(nested["emails"], errors)
+    elif "email" in values:
+        single = channels.single_email(values, errors)
+        kind = rows["emails"][0]["kind"] if rows["emails"] else "work"
+        rows["emails"] = channels.replace_primary(
+            rows["emails"], dict(single, kind=kind) if single else None
+        )
+
+        nested["emails"] = rows["emails"]
+    if "phones" in nested:
+        rows["phones"] = channels.clean_phones(nested["phones"], region, errors)
+    elif "phone" in values:
+        values["phone"] = clean_text(values["phone"])
+        try:
+            number, e164 = clean_phone(values["phone"], region) if values["phone"] else ("", "")
+        except ValueError as exc:
+            add_error(errors, "phone", str(exc))
+            number = e164 = ""
+        kind = rows["phones"][0]["kind"] if rows["phones"] else "work"
+        new = {"kind": kind, "number": number, "e164": e164} if e164 else None
+        rows["phones"] = channels.replace_primary(rows["phones"], new)
+        nested["phones"] = rows["phones"]
+    if "emails" in nested:
+        values["email"] = rows["emails"][0]["email"] if rows["emails"] else ""
+    if "phones" in nested:
+        values["phone"] = rows["phones"][0]["number"] if rows["phones"] else ""
+        values["phone_e164"] = rows["phones"][0]["e164"] if rows["phones"] else ""
+
+    _identifier_consistency(values, current, errors)
+    if errors:
+        channels.field_errors(copy.copy(current) if current else Account(), values, errors)
+        raise ValidationFailed(errors)
+
+    def write(account: Account) -> None:
+        owner = {"account": account}
+        if "emails" in nested:
+            channels.write_rows(AccountEmail, owner, rows["emails"])
+        if "phones" in nested:
+            channels.write_rows(AccountPhone, owner, rows["phones"])
+        if "addresses" in nested:
+            channels.write_rows(Address, owner, rows["addresses"])
+
+    return values, write
+
+
+def _identifier_consistency(
+    values: dict[str, Any], current: Account | None, errors: Errors
+) -> None:
+    def effective(key: str) -> str:
+        if key in errors:
+            return ""
+        return str(values[key] if key in values else getattr(current, key, "") or "")
+
+    siren, siret = effective("siren"), effective("siret")
+    if siret and not siren and "siren" not in errors:
+        values["siren"] = siren = siret[:9]
+    for key, message in identifiers.consistency_errors(
+        siren, siret, effective("vat_number")
+    ).items():
+        add_error(errors, key, message)
 
 
 def account_create(
@@ -18,13 +178,15 @@ def account_create(
     tags: Iterable[str] | None = None,
     external_ids: Mapping[str, str] | None = None,
 ) -> Account:
+    cleaned, write = prepare(actor, values, None)
     return records.record_create(
         Account,
         actor=actor,
-        values=normalise(values),
+        values=cleaned,
         custom=custom,
         tags=tags,
         external_ids=external_ids,
+        related=write,
     )
 
 
@@ -38,15 +200,18 @@ def account_update(
     external_ids: Mapping[str, str | None] | None = None,
     expected_version: int | None = None,
 ) -> Account:
+    current = Account.objects.visible_to(actor, "view").filter(pk=account_id).first()
+    cleaned, write = prepare(actor, values or {}, current)
     return records.record_update(
         Account,
         account_id,
         actor=actor,
-        values=normalise(values or {}),
+        values=cleaned,
         custom=custom,
         tags=tags,
         external_ids=external_ids,
         expected_version=expected_version,
+        related=write,
     )
 
 
@@ -67,13 +232,21 @@ def account_upsert_by_external_id(
     expected_version: int | None = None,
 ) -> tuple[Account, bool]:
     """Update the account ``system`` knows as ``value``, or create it: (account, created)."""
+    current = records.find_by_external_id(Account, system, value)
+    if (
+        current is not None
+        and not Account.objects.visible_to(actor, "view").filter(pk=current.pk).exists()
+    ):
+        current = None
+    cleaned, write = prepare(actor, values, current)
     return records.record_upsert_by_external_id(
         Account,
         system=system,
         value=value,
         actor=actor,
-        values=normalise(values),
+        values=cleaned,
         custom=custom,
         tags=tags,
         expected_version=expected_version,
+        related=write,
     )
