@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from moyeu.identity.views import custom_fields, roles, teams, tokens, users
+from moyeu.identity.views import custom_fields, roles, teams, tokens, users, validation_rules
 from moyeu.web.records.config import MenuEntry
 
 menu = [
@@ -13,6 +13,7 @@ menu = [
     MenuEntry(_("Teams"), "team_list", audience="admin"),
     MenuEntry(_("Roles"), "role_list", audience="admin"),
     MenuEntry(_("Custom fields"), "custom_field_list", audience="admin"),
+    MenuEntry(_("Validation rules"), "validation_rule_list", audience="admin"),
     MenuEntry(_("API tokens"), "token_list", audience="user"),
 ]
 
@@ -34,6 +35,16 @@ urlpatterns = [
         "custom-fields/<uuid:definition_id>/delete/",
         custom_fields.field_delete,
         name="custom_field_delete",
+    ),
+    path("validation-rules/", validation_rules.rule_list, name="validation_rule_list"),
+    path("validation-rules/new/", validation_rules.rule_create, name="validation_rule_create"),
+    path(
+        "validation-rules/<uuid:rule_id>/", validation_rules.rule_edit, name="validation_rule_edit"
+    ),
+    path(
+        "validation-rules/<uuid:rule_id>/delete/",
+        validation_rules.rule_delete,
+        name="validation_rule_delete",
     ),
     path("tokens/", tokens.token_list, name="token_list"),
     path("tokens/new/", tokens.token_create, name="token_create"),
