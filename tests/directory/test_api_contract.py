@@ -9,6 +9,7 @@ import pytest
 from moyeu.core.context import Actor
 from moyeu.core.models import MoyeuModel
 from moyeu.core.services import custom_fields
+from moyeu.directory.api import routers
 from moyeu.directory.models import Account, Contact
 from moyeu.directory.services import account_create, contact_create
 from tests.api.client import ApiClient
@@ -26,7 +27,10 @@ def _split(values: dict[str, Any]) -> dict[str, Any]:
 class TestAccountApi(RecordApiContract):
     path = "/accounts"
     model = Account
+    resource = routers.accounts
     record_name = "account"
+    # The generic page's queries, plus one for each child table: e-mails, phones, addresses.
+    list_queries = {"owner": 9, "manager": 10, "admin": 7}
     create_body = {
         "name": "Boulangerie Martin",
         "kind": "customer",
@@ -80,7 +84,10 @@ class TestAccountApi(RecordApiContract):
 class TestContactApi(RecordApiContract):
     path = "/contacts"
     model = Contact
+    resource = routers.contacts
     record_name = "contact"
+    # The generic page's queries, plus e-mails, phones, addresses and links to accounts.
+    list_queries = {"owner": 10, "manager": 11, "admin": 8}
     create_body = {
         "first_name": "Jeanne",
         "last_name": "Martin",

@@ -9,33 +9,92 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from moyeu.api.idempotency import idempotent
-from moyeu.api.resources import IF_MATCH, RecordResource
+from moyeu.api.resources import IF_MATCH
 from moyeu.api.schemas import Page
 from moyeu.directory.api import schemas as s
-from moyeu.directory.models import Account, Contact
+from moyeu.directory.api.resource import (
+    ChildRows,
+    DirectoryResource,
+    child_matcher,
+    compact,
+    phone_matcher,
+)
+from moyeu.directory.models import (
+    Account,
+    AccountContactLink,
+    AccountEmail,
+    AccountPhone,
+    Address,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+)
 from moyeu.directory.services import accounts as account_services
 from moyeu.directory.services import contacts as contact_services
 
-accounts = RecordResource(
+_EMAIL = {"kind": "kind", "email": "email", "is_primary": "is_primary"}
+_PHONE = {"kind": "kind", "number": "number", "e164": "e164", "is_primary": "is_primary"}
+_ADDRESS = {
+    key: key
+    for key in ("kind", "line1", "line2", "postcode", "city", "region", "country", "is_primary")
+}
+_LINK = {"account": "account_id", "role": "role", "is_primary": "is_primary"}
+
+accounts = DirectoryResource(
     model=Account,
     create_service=account_services.account_create,
     update_service=account_services.account_update,
     delete_service=account_services.account_delete,
     upsert_service=account_services.account_upsert_by_external_id,
     id_argument="account_id",
+    output=s.AccountOut,
+    row_output=s.AccountRow,
+    children=(
+        ChildRows("emails", AccountEmail, "account_id", "emails", _EMAIL),
+        ChildRows("phones", AccountPhone, "account_id", "phones", _PHONE),
+        ChildRows("addresses", Address, "account_id", "addresses", _ADDRESS),
+    ),
     orderings=("id", "created_at", "updated_at", "name"),
-    lookups={"kind": "kind", "country": "country__iexact", "city": "city__iexact"},
+    lookups={
+        "kind": "kind",
+        "country": "country__iexact",
+        "city": "city__iexact",
+        "siren": "siren",
+        "siret": "siret",
+        "vat_number": "vat_number",
+        "industry": "industry__startswith",
+        "parent": "parent_id",
+    },
+    matchers={
+        "phone": phone_matcher(AccountPhone, "account_id"),
+        "postcode": child_matcher(Address, "account_id", "postcode", str.upper),
+    },
+    normalised={"siren": compact, "siret": compact, "vat_number": compact, "industry": str.upper},
+    foreign_keys={"parent": "parent_id"},
 )
-contacts = RecordResource(
+contacts = DirectoryResource(
     model=Contact,
     create_service=contact_services.contact_create,
     update_service=contact_services.contact_update,
     delete_service=contact_services.contact_delete,
     upsert_service=contact_services.contact_upsert_by_external_id,
     id_argument="contact_id",
+    output=s.ContactOut,
+    row_output=s.ContactRow,
+    children=(
+        ChildRows("emails", ContactEmail, "contact_id", "emails", _EMAIL),
+        ChildRows("phones", ContactPhone, "contact_id", "phones", _PHONE),
+        ChildRows("addresses", Address, "contact_id", "addresses", _ADDRESS),
+        ChildRows("links", AccountContactLink, "contact_id", "account_links", _LINK),
+    ),
     bulk_create_service=contact_services.contact_bulk_create,
     orderings=("id", "created_at", "updated_at", "last_name"),
-    lookups={"account": "account_id", "email": "email__iexact", "last_name": "last_name__iexact"},
+    lookups={"email": "email__iexact", "last_name": "last_name__iexact"},
+    matchers={
+        "account": child_matcher(AccountContactLink, "contact_id", "account_id"),
+        "phone": phone_matcher(ContactPhone, "contact_id"),
+        "postcode": child_matcher(Address, "contact_id", "postcode", str.upper),
+    },
     foreign_keys={"account": "account_id"},
 )
 

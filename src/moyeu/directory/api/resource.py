@@ -1,0 +1,145 @@
+"""The directory's record resource: the generic one, plus child rows and directory filters.
+
+List pages stay on the generic row path (moyeu.api.rows) for the record's own columns; each
+child table (e-mails, phones, addresses, links) then costs one query for the whole page, so
+a page's query count does not grow with its size. Details prefetch the same tables.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from pydantic import BaseModel
+
+from moyeu.api.filters import FilterSet
+from moyeu.api.pagination import Ordering, paginate
+from moyeu.api.problems import ApiProblem
+from moyeu.api.rendering import rendered
+from moyeu.api.resources import RecordResource
+from moyeu.api.rows import RowLayout
+from moyeu.api.schemas import ListQuery
+from moyeu.core.models import MoyeuModel
+from moyeu.directory.services.normalise import phone_query
+
+M = TypeVar("M", bound=MoyeuModel)
+
+
+@dataclass(frozen=True)
+class ChildRows:
+    """One child table shown as a list of each record: ``{output key: column}`` per row."""
+
+    key: str  # the output's list: "links"
+    model: type[models.Model]
+    parent: str  # the child's column naming the record: "contact_id"
+    related_name: str  # the record's manager: "phones"
+    fields: Mapping[str, str]
+
+    def by_parent(self, ids: Sequence[Any]) -> dict[Any, list[dict[str, Any]]]:
+        found: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+        rows = (
+            self.model._default_manager.filter(**{f"{self.parent}__in": ids})
+            .order_by(self.parent, "position", "id")
+            .values(self.parent, *self.fields.values())
+        )
+        for row in rows:
+            found[row[self.parent]].append(
+                {key: row[column] for key, column in self.fields.items()}
+            )
+        return found
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """A list parameter matched through a child table (or a normalised column)."""
+
+    build: Any  # (value: str) -> Q, raising ApiProblem on a value that cannot match
+
+
+@dataclass(frozen=True)
+class DirectoryFilterSet(FilterSet):
+    matchers: Mapping[str, Matcher] = field(default_factory=dict)
+
+    def apply(self, request: HttpRequest, queryset: models.QuerySet[Any], query: ListQuery) -> Any:
+        filtered = super().apply(request, queryset, query)
+        for name, matcher in self.matchers.items():
+            value = getattr(query, name, None)
+            if value not in (None, ""):
+                filtered = filtered.filter(matcher.build(value))
+        return filtered
+
+
+def phone_matcher(phones: type[models.Model], parent: str) -> Matcher:
+    def build(value: str) -> Q:
+        e164 = phone_query(value)
+        if e164 is None:
+            message = "Not a phone number."
+            raise ApiProblem(400, "api.bad_filter", message, errors=[("phone", message)])
+        owners = phones._default_manager.filter(e164=e164).values(parent)
+        return Q(phone_e164=e164) | Q(pk__in=owners)
+
+    return Matcher(build)
+
+
+def child_matcher(model: type[models.Model], parent: str, lookup: str, clean: Any = str) -> Matcher:
+    def build(value: Any) -> Q:
+        owners = model._default_manager.filter(**{lookup: clean(value)}).values(parent)
+        return Q(pk__in=owners)
+
+    return Matcher(build)
+
+
+def compact(value: str) -> str:
+    """An identifier as stored: no spaces, dots or dashes, upper-case."""
+    return "".join(c for c in value if c.isalnum()).upper()
+
+
+@dataclass(frozen=True)
+class DirectoryResource(RecordResource[M]):
+    row_output: type[BaseModel] | None = None  # the output's own columns (``output`` less lists)
+    children: tuple[ChildRows, ...] = ()
+    matchers: Mapping[str, Matcher] = field(default_factory=dict)
+    normalised: Mapping[str, Any] = field(default_factory=dict)  # parameter -> cleaner
+
+    @property
+    def filters(self) -> FilterSet:
+        return DirectoryFilterSet(self.model, self.lookups, matchers=self.matchers)
+
+    @cached_property
+    def row_layout(self) -> RowLayout | None:
+        return None if self.row_output is None else RowLayout.of(self.model, self.row_output)
+
+    def queryset(self, request: HttpRequest) -> models.QuerySet[M]:
+        related = [child.related_name for child in self.children]
+        return super().queryset(request).prefetch_related(*related)
+
+    def list(self, request: HttpRequest, query: ListQuery) -> dict[str, Any] | HttpResponse:
+        updates = {
+            name: clean(getattr(query, name))
+            for name, clean in self.normalised.items()
+            if getattr(query, name, None) not in (None, "")
+        }
+        query = query.model_copy(update=updates) if updates else query
+        layout = self.row_layout
+        if layout is None:
+            return super().list(request, query)
+        ordering = Ordering.parse(query.ordering, self.orderings)
+        queryset = self.filters.apply(request, self.visible(request), query)
+        columns = layout.columns(ordering.field, "id")
+        rows, next_cursor = paginate(
+            queryset.values(*columns), ordering=ordering, cursor=query.cursor, limit=query.limit
+        )
+        items = layout.items(rows)
+        ids: list[uuid.UUID] = [row["id"] for row in rows]
+        for child in self.children:
+            found = child.by_parent(ids) if ids else {}
+            for item in items:
+                item[child.key] = found.get(item["id"], [])
+        return rendered(request, {"items": items, "next_cursor": next_cursor})
