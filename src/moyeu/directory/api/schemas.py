@@ -93,8 +93,10 @@ class AccountUpsert(AccountFields, RecordIn):
     pass
 
 
-_ACCOUNT_TEXT = ("name", "trade_name", "kind", "industry", "size_band", "siren", "siret")
-_ACCOUNT_TEXT += ("vat_number", "website", "email", "phone", "postcode", "city", "country")
+_ACCOUNT_TEXT = frozenset(
+    {"name", "trade_name", "kind", "industry", "size_band", "siren", "siret", "vat_number"}
+    | {"website", "email", "phone", "postcode", "city", "country"}
+)
 
 
 class AccountPatch(RecordIn, ExternalIdsIn):
