@@ -17,9 +17,11 @@ from ninja import NinjaAPI, Router
 
 from moyeu.api.auth import API_AUTH
 from moyeu.api.problems import CONTENT_TYPE, install_handlers
+from moyeu.api.rendering import RENDERER
 from moyeu.api.routers import PLATFORM_ROUTERS
 from moyeu.api.schemas import Problem
 from moyeu.core.registry import registry
+from moyeu.dataio.api.routers import routers as dataio_routers
 
 DESCRIPTION = """\
 The Moyeu CRM API. Authenticate with `Authorization: Bearer <token>` (get one from
@@ -73,8 +75,9 @@ def build_api() -> MoyeuApi:
         description=DESCRIPTION,
         urls_namespace="api-v1",
         auth=API_AUTH,
+        renderer=RENDERER,
     )
     install_handlers(api)
-    for prefix, router in [*PLATFORM_ROUTERS, *module_routers()]:
+    for prefix, router in [*PLATFORM_ROUTERS, *module_routers(), *dataio_routers]:
         api.add_router(prefix, router)
     return api

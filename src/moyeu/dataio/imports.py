@@ -31,6 +31,7 @@ from moyeu.dataio.writer import revert_batch, row_results, write_batch
 from moyeu.identity.access import can_module
 
 DRY_RUN_MAX_ROWS = 10_000
+OUTCOMES = ("created", "updated", "skipped", "rejected")
 # skip: rows matching a record on a strong key (e-mail, phone, SIRET) are skipped;
 # fuzzy: also ask the duplicate detector (names); allow: no check.
 DUPLICATE_CHOICES = ("skip", "fuzzy", "allow")
@@ -211,10 +212,7 @@ def import_process(import_id: uuid.UUID) -> ImportJob:
                 done += len(batch)
                 with transaction.atomic():
                     write_batch(ctx, job, number, decisions)
-                    counts = {
-                        o: sum(1 for d in decisions if d.outcome == o)
-                        for o in ("created", "updated", "skipped", "rejected")
-                    }
+                    counts = {o: sum(1 for d in decisions if d.outcome == o) for o in OUTCOMES}
                     ImportJob.objects.filter(pk=job.pk).update(
                         checkpoint=done,
                         created_count=F("created_count") + counts["created"],

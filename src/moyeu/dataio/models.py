@@ -95,6 +95,9 @@ class ImportRowResult(models.Model):
         ordering = ["row"]
         indexes = [models.Index(fields=["job", "is_dry_run", "row"], name="dataio_row_job")]
 
+    def __str__(self) -> str:
+        return f"line {self.row}: {self.outcome}"
+
 
 class ImportBatch(models.Model):
     """The journal of one committed batch, written in its transaction: the checkpoint and
@@ -114,6 +117,9 @@ class ImportBatch(models.Model):
         ordering = ["number"]
         constraints = [models.UniqueConstraint(fields=["job", "number"], name="dataio_batch_once")]
 
+    def __str__(self) -> str:
+        return f"batch {self.number} (lines {self.first_row}-{self.last_row})"
+
 
 class ImportMapping(models.Model):
     """The last mapping a user chose for a record type: offered again on the next upload."""
@@ -128,6 +134,9 @@ class ImportMapping(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "record_type"], name="dataio_mapping_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.record_type} mapping"
 
 
 class ExportFormat(models.TextChoices):
