@@ -259,7 +259,7 @@ def row_values(model: type[models.Model], row: Mapping[str, Any]) -> dict[str, A
     return values
 
 
-def check_record(obj: models.Model, *, lock: bool = True) -> None:
+def check_record(obj: models.Model) -> None:
     """Raise ValidationFailed when the record breaks an active rule of its type.
 
     Called inside the write transaction. The unique rules are locked (pk order) so that two
@@ -270,7 +270,7 @@ def check_record(obj: models.Model, *, lock: bool = True) -> None:
     if not rules:
         return
     unique_ids = sorted(r.pk for r in rules if r.kind == ValidationRuleKind.UNIQUE)
-    if lock and unique_ids:
+    if unique_ids:
         list(ValidationRule.objects.select_for_update().filter(pk__in=unique_ids).order_by("pk"))
     (errors,) = _evaluate(record_type, [_Row(record_values(obj), obj.pk)], rules)
     if errors:
