@@ -130,7 +130,7 @@ def test_required_when_a_value_can_ignore_case(personas: Personas) -> None:
         case_insensitive=True,
     )
     assert errors_of(personas, custom={"segment": "CLIENT"}) == {
-        "email": ["This field is required when custom.segment is client."]
+        "email": ["This field is required when Segment is client."]
     }
 
 

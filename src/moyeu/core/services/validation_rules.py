@@ -78,7 +78,10 @@ def rule_message(rule: ValidationRule, default: str) -> str:
 
 def _field_label(record_type: str, path: str) -> str:
     if path.startswith(CUSTOM_PREFIX):
-        return path
+        definition = CustomFieldDefinition.objects.filter(
+            record_type=record_type, name=path[len(CUSTOM_PREFIX) :]
+        ).first()
+        return definition.label if definition is not None else path
     model = apps.get_model(record_type)
     try:
         return str(model._meta.get_field(path).verbose_name)
