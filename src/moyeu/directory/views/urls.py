@@ -19,4 +19,5 @@ urlpatterns = [
     *record_urls(ACCOUNTS, "accounts"),
     *record_urls(CONTACTS, "contacts"),
     path("accounts/<str:pk>/contacts/", partials.account_contacts, name="account_contacts"),
+    path("rows/<str:name>/", partials.row, name="row"),
 ]

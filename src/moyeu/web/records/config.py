@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils.functional import Promise
 
 from moyeu.core.context import Actor
@@ -36,6 +36,9 @@ class Filter:
     label: Label
     lookup: str  # ORM lookup the value goes to, e.g. "kind" or "account_id"
     choices: Callable[[Actor], Sequence[tuple[str, Any]]] | None = None
+    # The condition of a value that needs more than a lookup (normalised, or through a child
+    # table); it raises ValueError for a value that cannot match.
+    condition: Callable[[str], Q] | None = None
 
 
 @dataclass(frozen=True)

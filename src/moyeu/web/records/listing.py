@@ -124,7 +124,9 @@ def build_queryset(
     try:
         for spec in ui.filters:
             if spec.name in state.filters:
-                queryset = queryset.filter(**{spec.lookup: state.filters[spec.name]})
+                value = state.filters[spec.name]
+                condition = spec.condition(value) if spec.condition else Q(**{spec.lookup: value})
+                queryset = queryset.filter(condition)
     except (ValueError, DjangoValidationError):
         state.errors.append(_("A filter value is not valid."))
         return queryset.none()

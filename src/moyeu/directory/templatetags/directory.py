@@ -1,0 +1,30 @@
+"""Labels of the directory's stored codes: kinds of rows, countries, activity codes."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import get_language
+
+from moyeu.directory.models import AddressKind, EmailKind, PhoneKind
+from moyeu.directory.reference import naf
+from moyeu.directory.reference.countries import country_name
+
+register = template.Library()
+
+_KINDS = {"phone": PhoneKind, "email": EmailKind, "address": AddressKind}
+
+
+@register.simple_tag
+def choice_label(kind: str, value: str) -> str:
+    choices = _KINDS[kind]
+    return str(choices(value).label) if value in choices.values else value
+
+
+@register.simple_tag
+def country_label(code: str) -> str:
+    return country_name(code, get_language() or "en") if code else ""
+
+
+@register.simple_tag
+def industry_label(code: str) -> str:
+    return naf.describe(code, get_language()) if code else "—"
