@@ -9,6 +9,7 @@ queries a list page costs.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -17,6 +18,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from moyeu.api.rendering import RENDERER
+from moyeu.api.resources import RecordResource
 from moyeu.core.context import Actor
 from moyeu.core.models import AuditEntry, MoyeuModel, OutboxEvent
 from tests.api.client import ApiClient, persona_clients
@@ -52,9 +55,11 @@ class RecordApiContract:
     # (query parameters, the names of ``make``'s filter_records expected, sorted)
     filter_cases: ClassVar[list[tuple[dict[str, Any], list[str]]]]
     # Queries for one list page with a bearer token, per persona, whatever the page size:
-    # token + user; the access policy's grants, memberships and team tree (not for
-    # superusers); the rows; their tags; their external ids.
-    list_queries: ClassVar[dict[str, int]] = {"owner": 7, "manager": 7, "admin": 4}
+    # token + user; the access policy's grants (not for superusers), memberships (scopes
+    # team and team_tree) and team tree (team_tree of a manager); the rows; their tags;
+    # their external ids.
+    list_queries: ClassVar[dict[str, int]] = {"owner": 6, "manager": 7, "admin": 4}
+    resource: ClassVar[RecordResource[Any]]  # the module's resource behind ``path``
 
     @pytest.fixture
     def clients(self, personas: Personas) -> dict[str, ApiClient]:
@@ -272,6 +277,37 @@ class RecordApiContract:
             assert answer.status == 200, (params, answer.body)
             names = sorted(item[self.name_field] for item in answer.body["items"])
             assert names == expected, params
+
+    def test_list_items_are_what_the_output_schema_gives_for_the_records(
+        self, clients: dict[str, ApiClient], personas: Personas
+    ) -> None:
+        """Pages read as rows answer, key for key and in order, the validated records."""
+        self.filter_records(personas)
+        self.make(
+            personas.actor("owner"), "Tags", tags=["b", "a"], external_ids={"x": "1", "b": "2"}
+        )
+        items: list[dict[str, Any]] = []
+        cursor: str | None = None
+        while True:
+            params: dict[str, Any] = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+            answer = clients["admin"].get(self.path, **params)
+            items += answer.body["items"]
+            cursor = answer.body["next_cursor"]
+            if cursor is None:
+                break
+        output = self.resource.output
+        assert output is not None
+        records = self.model.objects.prefetch_related("tags", "external_id_links").order_by("-id")
+        expected = [
+            json.loads(
+                RENDERER.render(None, output.model_validate(r).model_dump(), response_status=200)
+            )  # type: ignore[arg-type]
+            for r in records
+        ]
+        assert items == expected
+        assert [list(item) for item in items] == [list(item) for item in expected]
+        assert any(item["tags"] == ["a", "b"] for item in items)
+        assert any(item["external_ids"] == {"x": "1", "b": "2"} for item in items)
 
     # --- access --------------------------------------------------------------------------
 

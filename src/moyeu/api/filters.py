@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Upper
+from django.db.models.lookups import Exact
 from django.http import HttpRequest
 
 from moyeu.api.problems import ApiProblem
@@ -29,6 +31,19 @@ COMMON_LOOKUPS: dict[str, str] = {
     "updated_after": "updated_at__gte",
 }
 _NOT_FILTERS = {"limit", "cursor", "ordering", "q"}
+
+
+def lookup_q(lookup: str, value: Any) -> Q:
+    """``Q(lookup=value)``; ``<field>__iexact`` as ``UPPER(field) = UPPER(value)``.
+
+    That is what ``iexact`` means on PostgreSQL (and, ASCII-only like SQLite's ``LIKE``, on
+    SQLite), written so that an index on ``Upper(field)`` serves it on both databases:
+    ``iexact`` on SQLite is a ``LIKE``, which no such index serves.
+    """
+    path, _sep, kind = lookup.rpartition("__")
+    if kind != "iexact":
+        return Q(**{lookup: value})
+    return Q(Exact(Upper(path), Upper(Value(str(value), output_field=models.CharField()))))
 
 
 def _bad(name: str, message: str) -> ApiProblem:
@@ -66,7 +81,7 @@ class FilterSet:
         for name in sorted(known - _NOT_FILTERS):
             value = getattr(query, name)
             if value is not None and name in lookups:
-                condition &= Q(**{lookups[name]: value})
+                condition &= lookup_q(lookups[name], value)
         if query.q:
             search = Q()
             for field_name in self.search_fields:

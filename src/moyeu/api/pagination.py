@@ -56,11 +56,16 @@ class Ordering:
         return cls(field=name, descending=value.startswith("-"))
 
 
-def encode_cursor(ordering: Ordering, obj: models.Model) -> str:
+def _read(row: Any, name: str) -> Any:
+    """A field of a row: a model instance, or a dict read with ``.values()``."""
+    return row[name] if isinstance(row, dict) else getattr(row, name)
+
+
+def encode_cursor(ordering: Ordering, row: Any, pk_name: str = "pk") -> str:
     payload = {
         "o": ordering.label,
-        "v": json_value(getattr(obj, ordering.field)),
-        "id": str(obj.pk),
+        "v": json_value(_read(row, ordering.field)),
+        "id": str(_read(row, pk_name)),
     }
     raw = json.dumps(payload, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -90,9 +95,13 @@ def _after(ordering: Ordering, value: Any, last_id: Any) -> Q:
 
 
 def paginate(
-    queryset: models.QuerySet[M], *, ordering: Ordering, cursor: str | None, limit: int
-) -> tuple[list[M], str | None]:
-    """One page of ``queryset`` in ``ordering`` after ``cursor``: (rows, next cursor or None)."""
+    queryset: models.QuerySet[M, Any], *, ordering: Ordering, cursor: str | None, limit: int
+) -> tuple[list[Any], str | None]:
+    """One page of ``queryset`` in ``ordering`` after ``cursor``: (rows, next cursor or None).
+
+    The rows are model instances, or dicts for a ``.values()`` queryset (which must read the
+    ordering's field and the primary key).
+    """
     if cursor:
         value, last_id = _decode_cursor(queryset.model, ordering, cursor)
         queryset = queryset.filter(_after(ordering, value, last_id))
@@ -100,4 +109,5 @@ def paginate(
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]
-    return rows, encode_cursor(ordering, rows[-1])
+    pk_name = queryset.model._meta.pk.name if isinstance(rows[-1], dict) else "pk"
+    return rows, encode_cursor(ordering, rows[-1], pk_name)

@@ -13,6 +13,7 @@ import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from django.db import models
@@ -25,6 +26,8 @@ from moyeu.api.auth import actor_of
 from moyeu.api.filters import FilterSet
 from moyeu.api.pagination import Ordering, paginate
 from moyeu.api.problems import ApiProblem
+from moyeu.api.rendering import rendered
+from moyeu.api.rows import RowLayout
 from moyeu.api.schemas import ListQuery
 from moyeu.core.errors import NotFound, ValidationFailed
 from moyeu.core.models import MoyeuModel
@@ -83,24 +86,42 @@ class RecordResource(Generic[M]):
     orderings: tuple[str, ...] = ("id", "created_at", "updated_at")
     lookups: Mapping[str, str] = field(default_factory=dict)  # list parameter -> ORM lookup
     foreign_keys: Mapping[str, str] = field(default_factory=dict)  # "account" -> "account_id"
+    # The list items' schema: pages are then read as rows (see moyeu.api.rows) when it is
+    # made of plain columns; without it, or otherwise, as instances validated by ninja.
+    output: type[BaseModel] | None = None
 
     @property
     def filters(self) -> FilterSet:
         return FilterSet(self.model, self.lookups)
 
+    @cached_property
+    def layout(self) -> RowLayout | None:
+        return None if self.output is None else RowLayout.of(self.model, self.output)
+
+    def visible(self, request: HttpRequest) -> models.QuerySet[M]:
+        return self.model.objects.visible_to(actor_of(request), "view")  # type: ignore[return-value]
+
     def queryset(self, request: HttpRequest) -> models.QuerySet[M]:
-        queryset = self.model.objects.visible_to(actor_of(request), "view")
-        return queryset.prefetch_related("tags", "external_id_links")  # type: ignore[return-value]
+        return self.visible(request).prefetch_related("tags", "external_id_links")
 
     # --- reads ---------------------------------------------------------------------------
 
-    def list(self, request: HttpRequest, query: ListQuery) -> dict[str, Any]:
+    def list(self, request: HttpRequest, query: ListQuery) -> dict[str, Any] | HttpResponse:
+        """A page ``{"items": [...], "next_cursor": ...}`` of the records the caller sees."""
         ordering = Ordering.parse(query.ordering, self.orderings)
-        queryset = self.filters.apply(request, self.queryset(request), query)
-        items, next_cursor = paginate(
-            queryset, ordering=ordering, cursor=query.cursor, limit=query.limit
+        layout = self.layout
+        if layout is None:
+            queryset = self.filters.apply(request, self.queryset(request), query)
+            items, next_cursor = paginate(
+                queryset, ordering=ordering, cursor=query.cursor, limit=query.limit
+            )
+            return {"items": items, "next_cursor": next_cursor}
+        queryset = self.filters.apply(request, self.visible(request), query)
+        columns = layout.columns(ordering.field, self.model._meta.pk.name)
+        rows, next_cursor = paginate(
+            queryset.values(*columns), ordering=ordering, cursor=query.cursor, limit=query.limit
         )
-        return {"items": items, "next_cursor": next_cursor}
+        return rendered(request, {"items": layout.items(rows), "next_cursor": next_cursor})
 
     def get(self, request: HttpRequest, record_id: uuid.UUID) -> M:
         obj = self.queryset(request).filter(pk=record_id).first()

@@ -17,6 +17,7 @@ from ninja import NinjaAPI, Router
 
 from moyeu.api.auth import API_AUTH
 from moyeu.api.problems import CONTENT_TYPE, install_handlers
+from moyeu.api.rendering import RENDERER
 from moyeu.api.routers import PLATFORM_ROUTERS
 from moyeu.api.schemas import Problem
 from moyeu.core.registry import registry
@@ -74,6 +75,7 @@ def build_api() -> MoyeuApi:
         description=DESCRIPTION,
         urls_namespace="api-v1",
         auth=API_AUTH,
+        renderer=RENDERER,
     )
     install_handlers(api)
     for prefix, router in [*PLATFORM_ROUTERS, *module_routers(), *dataio_routers]:

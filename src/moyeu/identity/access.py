@@ -8,31 +8,57 @@ reads; ``moyeu.core.services.records.lock_for_change`` re-checks writes in their
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from functools import cache, cached_property
 from typing import Any
 
-from django.db.models import Model, Q
+from django.db import connection
+from django.db.models import Field, ManyToManyField, Model, Q
 
 from moyeu.core.context import Actor
 from moyeu.core.registry import registry
-from moyeu.identity.models import Membership, RoleGrant, Scope, Team
+from moyeu.identity.models import Membership, RoleGrant, Scope, Team, User
 from moyeu.identity.models.roles import SCOPE_RANK
 
 _NOTHING = Q(pk__in=[])
+_GRANT_COLUMNS = ("module", "action", "scope")
 
 
-@dataclass(frozen=True)
 class UserAccess:
-    """Everything needed to decide a user's access, loaded once per user per action."""
+    """A user's grants, loaded once per user object (so once per request), and their teams.
 
-    scopes: dict[tuple[str, str], str]  # (module, action) -> broadest scope granted
-    team_ids: frozenset[Any]
-    team_tree_ids: frozenset[Any]
+    The teams are loaded on first need only: a scope of ``all`` or ``own`` never reads them,
+    and only ``team_tree`` of a team manager reads the team hierarchy.
+    """
+
+    def __init__(self, user_id: Any, scopes: dict[tuple[str, str], str]) -> None:
+        self.user_id = user_id
+        self.scopes = scopes  # (module, action) -> broadest scope granted
+
+    @cached_property
+    def _memberships(self) -> list[tuple[Any, bool]]:
+        return list(
+            Membership.objects.filter(user_id=self.user_id).values_list("team_id", "is_manager")
+        )
+
+    @cached_property
+    def team_ids(self) -> frozenset[Any]:
+        return frozenset(team_id for team_id, _ in self._memberships)
+
+    @cached_property
+    def team_tree_ids(self) -> frozenset[Any]:
+        # A manager sees the sub-teams of the teams they manage; a member only their own teams.
+        managed = {team_id for team_id, is_manager in self._memberships if is_manager}
+        if not managed:
+            return self.team_ids
+        return self.team_ids | _descendants(managed)
+
+    def teams_for(self, scope: str) -> frozenset[Any]:
+        return self.team_ids if scope == Scope.TEAM else self.team_tree_ids
 
 
-def _descendants(roots: set[Any]) -> set[Any]:
+def _descendants(roots: set[Any]) -> frozenset[Any]:
     children: dict[Any, list[Any]] = defaultdict(list)
-    for team_id, parent_id in Team.objects.values_list("id", "parent_id"):
+    for team_id, parent_id in Team.objects.order_by().values_list("id", "parent_id"):
         children[parent_id].append(team_id)
     found, stack = set(roots), list(roots)
     while stack:
@@ -40,7 +66,41 @@ def _descendants(roots: set[Any]) -> set[Any]:
             if child not in found:
                 found.add(child)
                 stack.append(child)
-    return found
+    return frozenset(found)
+
+
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field) and field.column is not None
+    return connection.ops.quote_name(field.column)
+
+
+@cache
+def _grants_sql() -> str:
+    """The grants of a user's roles: (module, action, scope) rows for one user id.
+
+    Every request of a user who is not a superuser runs it; written once from the models'
+    metadata (table and column names), it costs a tenth of the same query through the ORM.
+    """
+    roles = User._meta.get_field("roles")
+    assert isinstance(roles, ManyToManyField)
+    holders = roles.remote_field.through
+    assert holders is not None
+    columns = ", ".join(f"g.{_column(RoleGrant, name)}" for name in _GRANT_COLUMNS)
+    q = connection.ops.quote_name
+    return (
+        f"SELECT {columns} FROM {q(RoleGrant._meta.db_table)} g "  # noqa: S608 (identifiers)
+        f"JOIN {q(holders._meta.db_table)} h ON h.{_column(holders, 'role')} = "
+        f"g.{_column(RoleGrant, 'role')} WHERE h.{_column(holders, 'user')} = %s"
+    )
+
+
+def _grants(user_id: Any) -> list[tuple[str, str, str]]:
+    user_pk = User._meta.pk
+    assert user_pk is not None
+    with connection.cursor() as cursor:
+        cursor.execute(_grants_sql(), [user_pk.get_db_prep_value(user_id, connection)])
+        return [(module, action, scope) for module, action, scope in cursor.fetchall()]
 
 
 def load_access(user: Any) -> UserAccess:
@@ -48,18 +108,11 @@ def load_access(user: Any) -> UserAccess:
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     scopes: dict[tuple[str, str], str] = {}
-    for module, action, scope in RoleGrant.objects.filter(role__user=user).values_list(
-        "module", "action", "scope"
-    ):
+    for module, action, scope in _grants(user.pk):
         key = (module, action)
         if key not in scopes or SCOPE_RANK[Scope(scope)] > SCOPE_RANK[Scope(scopes[key])]:
             scopes[key] = scope
-    memberships = list(Membership.objects.filter(user=user).values_list("team_id", "is_manager"))
-    team_ids = {team_id for team_id, _ in memberships}
-    # A manager sees the sub-teams of the teams they manage; a member only their own teams.
-    managed = {team_id for team_id, is_manager in memberships if is_manager}
-    tree = team_ids | _descendants(managed)
-    result = UserAccess(scopes=scopes, team_ids=frozenset(team_ids), team_tree_ids=frozenset(tree))
+    result = UserAccess(user.pk, scopes)
     user._moyeu_access = result
     return result
 
@@ -108,9 +161,17 @@ class RolePolicy:
         mine = Q(owner_id=user.pk)  # type: ignore[union-attr]
         if scope == Scope.OWN:
             return mine
-        access = load_access(user)
-        teams = access.team_ids if scope == Scope.TEAM else access.team_tree_ids
-        return mine | Q(team_id__in=list(teams))
+        teams = load_access(user).teams_for(scope)
+        if not teams:
+            return mine
+        # Not ``mine | Q(team_id__in=teams)``: for "newest first" pages PostgreSQL answers
+        # that OR by walking the primary key backwards and filtering, which reads the whole
+        # table when the caller sees few records (5 s at 10^6 contacts). As the union of the
+        # two sets, each is read by its own (owner, id) / (team, id) index.
+        records = model._default_manager
+        owned = records.filter(owner_id=user.pk).values("pk")  # type: ignore[union-attr]
+        teams_records = records.filter(team_id__in=list(teams)).values("pk")
+        return Q(pk__in=owned.union(teams_records, all=True))
 
     def can(self, actor: Actor, record: Model, action: str) -> bool:
         scope = effective_scope(actor, type(record), action)
@@ -124,9 +185,7 @@ class RolePolicy:
             return True
         if scope == Scope.OWN:
             return False
-        access = load_access(user)
-        teams = access.team_ids if scope == Scope.TEAM else access.team_tree_ids
-        return getattr(record, "team_id", None) in teams
+        return getattr(record, "team_id", None) in load_access(user).teams_for(scope)
 
     def can_create(self, actor: Actor, model: type[Model]) -> bool:
         return effective_scope(actor, model, "create") is not None

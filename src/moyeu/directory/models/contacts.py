@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from moyeu.core.ids import new_id
@@ -45,6 +47,9 @@ class Contact(MoyeuModel):
         indexes = [
             models.Index(fields=["last_name", "first_name", "id"], name="directory_contact_name"),
             models.Index(fields=["email"], name="directory_contact_email"),
+            # The API's case-insensitive filters (?email=, ?last_name=) compare UPPER(column).
+            models.Index(Upper("email"), F("id"), name="directory_contact_email_ci"),
+            models.Index(Upper("last_name"), F("id"), name="directory_contact_last_name_ci"),
             models.Index(fields=["phone_e164"], name="directory_contact_phone"),
             models.Index(fields=["owner", "id"], name="directory_contact_owner"),
             models.Index(fields=["team", "id"], name="directory_contact_team"),

@@ -19,6 +19,7 @@ from moyeu.core.services import audit
 from moyeu.identity.models import ApiToken, User
 
 TOKEN_PREFIX = "moy_"  # noqa: S105 (a public prefix, not a secret)
+LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
 
 def _hash(secret: str) -> str:
@@ -107,7 +108,15 @@ def token_authenticate(secret: str) -> ApiToken | None:
     """The live token for ``secret``, or None (unknown, revoked, expired, inactive user)."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = ApiToken.objects.select_related("user").filter(key_hash=_hash(secret)).first()
+    # One query by the unique key_hash index, without the model's default ORDER BY: the
+    # token's columns that authentication reads, and its user in full (the request's actor).
+    found = list(
+        ApiToken.objects.select_related("user")
+        .only("user", "scopes", "expires_at", "revoked_at", "last_used_at")
+        .filter(key_hash=_hash(secret))
+        .order_by()[:1]
+    )
+    token = found[0] if found else None
     now = timezone.now()
     if (
         token is None
@@ -116,8 +125,10 @@ def token_authenticate(secret: str) -> ApiToken | None:
         or not token.user.is_active
     ):
         return None
-    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        # At most one write a minute per token (a read-mostly token costs no write lock).
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
     return token
 
 
