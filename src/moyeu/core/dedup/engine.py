@@ -20,7 +20,12 @@ from moyeu.core.dedup.spec import Candidate, Features, Level, MatchSpec, Reason
 
 
 def score_pair(
-    spec: MatchSpec, a: Features, b: Features, *, is_common: bool = False
+    spec: MatchSpec,
+    a: Features,
+    b: Features,
+    *,
+    is_common: bool = False,
+    limits: tuple[float, float] | None = None,
 ) -> tuple[float, tuple[Reason, ...]]:
     """The combined similarity of two prepared records (0..1) and the reason per field.
 
@@ -46,10 +51,11 @@ def score_pair(
     score = total / weights
     if identified:
         return score, tuple(reasons)
-    cap = (spec.certain + spec.possible) / 2
+    certain, possible = limits or (spec.certain, spec.possible)
+    cap = (certain + possible) / 2
     detail = "no identifying field on both sides"
     if is_common:
-        cap = spec.possible * 0.95
+        cap = possible * 0.95
         detail = "a common name and no identifying field on both sides"
     if score > cap:
         score = cap
@@ -57,19 +63,29 @@ def score_pair(
     return score, tuple(reasons)
 
 
-def level_of(spec: MatchSpec, score: float) -> Level | None:
-    if score >= spec.certain:
+def level_of(
+    spec: MatchSpec, score: float, limits: tuple[float, float] | None = None
+) -> Level | None:
+    certain, possible = limits or (spec.certain, spec.possible)
+    if score >= certain:
         return "certain"
-    if score >= spec.possible:
+    if score >= possible:
         return "possible"
     return None
 
 
 def candidate(
-    spec: MatchSpec, record_id: Any, a: Features, b: Features, *, is_common: bool = False
+    spec: MatchSpec,
+    record_id: Any,
+    a: Features,
+    b: Features,
+    *,
+    is_common: bool = False,
+    limits: tuple[float, float] | None = None,
 ) -> Candidate | None:
-    score, reasons = score_pair(spec, a, b, is_common=is_common)
-    level = level_of(spec, score)
+    limits = limits or (spec.certain, spec.possible)
+    score, reasons = score_pair(spec, a, b, is_common=is_common, limits=limits)
+    level = level_of(spec, score, limits)
     if level is None:
         return None
     return Candidate(record_id, score, level, reasons)
@@ -100,19 +116,24 @@ class Blocking:
         self.spec = spec
         self.features = features
         self.max_block = int(getattr(settings, "MOYEU_DEDUP_MAX_BLOCK", 2000))
-        self.keys: list[list[frozenset[str]]] = []
+        self.limits = (spec.certain, spec.possible)
+        self.evidence = [spec.evidence(record) for record in features]
+        self.keys: list[list[tuple[str, ...]]] = []
         self.blocks: list[Block] = []
         self.oversized = 0
         # A value is common when more than 1 record in 2,000 (and at least 5) have it.
         self.common_limit = max(5, len(features) // 2000)
-        self.counts: Counter[str] = Counter(
-            spec.frequency(record) for record in features if spec.frequency is not None
-        )
+        frequency = spec.frequency
+        counts = Counter(frequency(record) for record in features) if frequency else Counter()
+        self.common = [
+            frequency is not None and counts[frequency(record)] > self.common_limit
+            for record in features
+        ]
         for kind, blocking_key in enumerate(spec.blocking):
-            per_record: list[frozenset[str]] = []
+            per_record: list[tuple[str, ...]] = []
             groups: dict[str, list[int]] = {}
             for index, record in enumerate(features):
-                keys = frozenset(blocking_key.keys(record))
+                keys = tuple(set(blocking_key.keys(record)))
                 per_record.append(keys)
                 for key in keys:
                     groups.setdefault(key, []).append(index)
@@ -128,33 +149,59 @@ class Blocking:
                 self.blocks.append(Block(kind, key, tuple(members)))
 
     def seen_earlier(self, kind: int, i: int, j: int) -> bool:
-        return any(self.keys[k][i] & self.keys[k][j] for k in range(kind))
+        for k in range(kind):
+            theirs = self.keys[k][j]
+            if theirs and any(key in theirs for key in self.keys[k][i]):
+                return True
+        return False
 
     def is_common(self, index: int) -> bool:
-        if self.spec.frequency is None:
-            return False
-        return self.counts[self.spec.frequency(self.features[index])] > self.common_limit
+        return self.common[index]
 
     def pairs(self, block: Block) -> Iterator[tuple[int, int]]:
-        """The pairs of a block worth scoring in full."""
+        """The pairs of a block worth scoring in full.
+
+        In a weak block, two records are not paired when both have a common name, or both have
+        one same decisive field (both an e-mail, say): sharing no strong key, their score stays
+        below "possible" whatever their names. The rest pass the prefilter run in C.
+        """
         members = block.members
-        strong = self.spec.blocking[block.kind].is_strong
-        if strong or len(members) <= 3:
+        if self.spec.blocking[block.kind].is_strong:
             for x, i in enumerate(members):
                 for j in members[x + 1 :]:
                     yield i, j
             return
-        quick = [self.spec.quick(self.features[i]) for i in members]
-        for x, i in enumerate(members[:-1]):
-            rest = quick[x + 1 :]
-            for _choice, _score, offset in process.extract(
-                quick[x],
-                rest,
+        groups: dict[tuple[int, bool], list[int]] = {}
+        for i in members:
+            groups.setdefault((self.evidence[i], self.common[i]), []).append(i)
+        keys = sorted(groups)
+        for x, (evidence, common) in enumerate(keys):
+            for other_evidence, other_common in keys[x:]:
+                if evidence & other_evidence or (common and other_common):
+                    continue
+                yield from self._similar(
+                    groups[(evidence, common)], groups[(other_evidence, other_common)]
+                )
+
+    def _similar(self, left: list[int], right: list[int]) -> Iterator[tuple[int, int]]:
+        """Pairs of ``left`` x ``right`` (or of ``left`` alone when it is ``right``) whose
+        quick strings pass the cutoff, compared in C by rapidfuzz."""
+        same = left is right
+        quick = self.spec.quick
+        left_strings = [quick(self.features[i]) for i in left]
+        right_strings = left_strings if same else [quick(self.features[i]) for i in right]
+        for x, i in enumerate(left):
+            start = x + 1 if same else 0
+            if start >= len(right):
+                break
+            for _string, _score, offset in process.extract(
+                left_strings[x],
+                right_strings[start:],
                 scorer=fuzz.ratio,
                 score_cutoff=self.spec.quick_cutoff,
                 limit=None,
             ):
-                yield i, members[x + 1 + offset]
+                yield i, right[start + offset]
 
     def compare(self, block: Block, stats: ScanStats) -> list[tuple[int, int, Candidate]]:
         """Score a block's pairs; the found ones, (i, j, candidate of j for i), i < j."""
@@ -171,7 +218,8 @@ class Blocking:
                 j,
                 self.features[i],
                 self.features[j],
-                is_common=self.is_common(i) and self.is_common(j),
+                is_common=self.common[i] and self.common[j],
+                limits=self.limits,
             )
             if match is not None:
                 first, second = (i, j) if i < j else (j, i)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from django.conf import settings
 
@@ -17,8 +17,7 @@ Features = Mapping[str, Any]
 Level = Literal["certain", "possible"]
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
     """How one field compared: its similarity (0..1), weight and a short explanation."""
 
     field: str
@@ -97,6 +96,9 @@ class MatchSpec:
     # The value whose frequency tells a common name from a rare one (the scan counts it): two
     # records with only a common name in common are not proposed at all.
     frequency: Callable[[Features], str] | None = None
+    # Identifying fields whose disagreement alone keeps a pair below "possible": two records
+    # that both have one of them, and share no strong key, are not paired in name blocks.
+    decisive: tuple[str, ...] = ()
 
     @property
     def certain(self) -> float:
@@ -105,3 +107,7 @@ class MatchSpec:
     @property
     def possible(self) -> float:
         return float(getattr(settings, "MOYEU_DEDUP_POSSIBLE", 0.75))
+
+    def evidence(self, features: Features) -> int:
+        """A bit per decisive field the record has (see ``decisive``)."""
+        return sum(1 << bit for bit, name in enumerate(self.decisive) if features.get(name))

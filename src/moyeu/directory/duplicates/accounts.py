@@ -202,4 +202,5 @@ ACCOUNT = MatchSpec(
     identifying=frozenset({"company_id", "domain", "phone"}),
     quick=lambda f: f["quick"],
     quick_cutoff=60.0,
+    decisive=("siren",),
 )

@@ -1,6 +1,7 @@
 """How two contacts are compared: names (swaps, nicknames, typos), e-mail, phone, account.
 
-Weights: last name 0.30, first name 0.15, e-mail 0.30, phone 0.20, account 0.05. E-mail and
+Weights: name 0.45 (last name two thirds, first name one third), e-mail 0.30, phone 0.20,
+account 0.05. E-mail and
 phone identify a person; two namesakes with nothing else to compare stay "possible".
 """
 
@@ -63,23 +64,22 @@ def _orientation(a: Features, b: Features) -> tuple[str, str, str, str, bool]:
     return a["last"], b["last"], a["first"], b["first"], False
 
 
-def compare_last_name(a: Features, b: Features) -> Comparison:
-    last_a, last_b, _fa, _fb, swapped = _orientation(a, b)
-    if not last_a or not last_b:
+def compare_name(a: Features, b: Features) -> Comparison:
+    """Last name (two thirds) and first name (one third), swapped when that fits better.
+
+    Jaro-Winkler is lenient on last names (Moreau/Macaeau 0.8): its fourth power keeps one
+    typo (0.95 -> 0.81) and sinks different names (0.8 -> 0.41).
+    """
+    if not a["last"] or not b["last"]:
         return None
-    similarity = JaroWinkler.normalized_similarity(last_a, last_b)
-    detail = "same last name" if similarity == 1.0 else f"last names {similarity:.2f} alike"
-    # Jaro-Winkler is lenient (Moreau/Macaeau 0.8): the fourth power keeps one typo (0.95 ->
-    # 0.81) and sinks different names (0.8 -> 0.41).
-    return similarity**4, detail + (" (first and last names swapped)" if swapped else "")
-
-
-def compare_first_name(a: Features, b: Features) -> Comparison:
-    _la, _lb, first_a, first_b, swapped = _orientation(a, b)
-    similarity, detail = _first_similarity(first_a, first_b)
-    if similarity == 1.0 and (a["first_raw"].lower() != b["first_raw"].lower()) and not swapped:
-        detail = "same first name (nickname or accents)"
-    return similarity, detail
+    last_a, last_b, first_a, first_b, swapped = _orientation(a, b)
+    last = JaroWinkler.normalized_similarity(last_a, last_b)
+    first, first_detail = _first_similarity(first_a, first_b)
+    if first == 1.0 and a["first_raw"].lower() != b["first_raw"].lower() and not swapped:
+        first_detail = "same first name (nickname or accents)"
+    last_detail = "same last name" if last == 1.0 else f"last names {last:.2f} alike"
+    detail = f"{last_detail}, {first_detail}" + (" (names swapped)" if swapped else "")
+    return (2 * last**4 + first) / 3, detail
 
 
 def compare_email(a: Features, b: Features) -> Comparison:
@@ -119,10 +119,10 @@ def name_keys(features: Features) -> Iterable[str]:
     # Prefixes of both names (a typo at the end), each full name with the other's initial
     # (a typo anywhere in the other), the ends of both (a typo at the start); all symmetric,
     # so that swapped first and last names share their keys.
+    full = min((f"{last}|{first[:1]}", f"{first}|{last[:1]}"), key=lambda key: (-len(key), key))
     return (
         "p:" + "|".join(sorted((first[:3], last[:3]))),
-        f"f:{last}|{first[:1]}",
-        f"f:{first}|{last[:1]}",
+        f"f:{full}",
         "s:" + "|".join(sorted((first[:1] + last[-3:], last[:1] + first[-3:]))),
     )
 
@@ -147,22 +147,28 @@ CONTACT = MatchSpec(
             is_strong=True,
         ),
         BlockingKey(
+            "email_user",
+            keys=lambda f: (f["email_local"],) if f["email_local"] else (),
+            lookup=lambda f: (),
+            is_strong=True,
+        ),
+        BlockingKey(
             "phone",
-            keys=lambda f: (f["phone"],) if f["phone"] else (),
+            keys=lambda f: (f["phone"][-9:],) if f["phone"] else (),
             lookup=lambda f: (("phone_e164", f["phone"]),),
             is_strong=True,
         ),
         BlockingKey("name", keys=name_keys, lookup=name_lookups),
     ),
     comparators=(
-        FieldComparator("last_name", 0.30, compare_last_name),
-        FieldComparator("first_name", 0.15, compare_first_name),
+        FieldComparator("name", 0.45, compare_name),
         FieldComparator("email", 0.30, compare_email),
         FieldComparator("phone", 0.20, compare_phone),
         FieldComparator("account", 0.05, compare_account),
     ),
     identifying=frozenset({"email", "phone"}),
     quick=lambda f: f["quick"],
-    quick_cutoff=70.0,
+    quick_cutoff=80.0,
     frequency=lambda f: f["last"],
+    decisive=("email", "phone"),
 )

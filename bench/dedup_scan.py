@@ -1,0 +1,70 @@
+"""Benchmark: a whole-base duplicate scan of 10^6 contacts (target: under 3 minutes).
+
+    python bench/dedup_scan.py                     # SQLite (a temporary file)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/i4b python bench/dedup_scan.py
+
+Inserts ``--rows`` contacts (bulk insert; bench/dedup_data.py, 10 % with duplicates), then
+runs the scan exactly as the background task does (load, block, score, write the review
+queue) and prints its figures: time per phase, blocks, pairs compared against all pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from dedup_data import dataset  # noqa: E402
+from dedup_db import close_database, insert_contacts, open_database  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    original_url = os.environ.get("DATABASE_URL", "")
+    with tempfile.TemporaryDirectory() as tmp:
+        vendor, pg_name = open_database(Path(tmp))
+        try:
+            run(vendor, args.rows)
+        finally:
+            close_database(original_url, pg_name)
+
+
+def run(vendor: str, rows: int) -> None:
+    from moyeu.core.dedup.scan import run_scan
+    from moyeu.core.models import DuplicateScan
+
+    started = time.perf_counter()
+    entities = int(rows / 1.125)  # 10 % get 1.25 duplicates on average
+    ids = insert_contacts(row for _entity, row in dataset(entities, 0.1, 7))
+    print(
+        f"database: {vendor}; inserted {len(ids)} contacts in {time.perf_counter() - started:.0f}s"
+    )
+    scan = DuplicateScan.objects.create(record_type="directory.contact")
+    started = time.perf_counter()
+    scan = run_scan(scan.pk)
+    elapsed = time.perf_counter() - started
+    stats = scan.stats
+    all_pairs = len(ids) * (len(ids) - 1) // 2
+    print(f"scan of {stats['records']} contacts: {elapsed:.1f}s (target < 180 s)")
+    print(
+        f"  load {stats['seconds_load']}s, blocking {stats['seconds_blocking']}s, "
+        f"scoring and writing {stats['seconds_total'] - stats['seconds_load'] - stats['seconds_blocking']:.1f}s"
+    )
+    print(
+        f"  blocks {stats['blocks']} (oversized, skipped: {stats['oversized_blocks']}); "
+        f"pairs in blocks {stats['pairs_in_blocks']:,}; fully scored {stats['pairs_scored']:,} "
+        f"({stats['pairs_scored'] / all_pairs:.2e} of all {all_pairs:,} pairs); "
+        f"found {stats['pairs_found']:,}; queued {stats['candidates_created']:,}"
+    )
+    print(f"  throughput {stats['records'] / elapsed:,.0f} records/s")
+
+
+if __name__ == "__main__":
+    main()
