@@ -43,6 +43,13 @@ def _require_import(actor: Actor, spec: DataSpec) -> None:
         raise PermissionDenied(_("You may not import %s records.") % spec.name)
 
 
+ACTIVE_STATUSES = (ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.REVERTING)
+
+
+def imports_of(actor: Actor) -> Any:
+    return ImportJob.objects.filter(requested_by=actor.user).order_by("-created_at")
+
+
 def import_for(actor: Actor, import_id: uuid.UUID) -> ImportJob:
     """The import, if ``actor`` started it (or administers); otherwise "not found"."""
     job = ImportJob.objects.filter(pk=import_id).first()

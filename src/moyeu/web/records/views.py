@@ -68,6 +68,7 @@ def list_page(request: HttpRequest, ui: RecordUI) -> HttpResponse:
         "default_columns": " ".join(c.name for c in listing.default_columns(ui)),
         "filters": [(f, f.choices(actor) if f.choices else None) for f in ui.filters],
         "can_create": access.can_create(actor, ui.model),
+        "can_export": can_module(actor, ui.module, "export"),
         "saved_views": saved_views_for(actor, ui.record_type),
     }
     htmx = getattr(request, "htmx", None)

@@ -1,0 +1,124 @@
+"""Exports: list filters and columns, export scope, formula guard, XLSX, cancel, audit."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from moyeu.core.errors import PermissionDenied, ValidationFailed
+from moyeu.core.models import AuditEntry
+from moyeu.dataio import exports
+from moyeu.dataio.models import ExportJob
+from moyeu.directory.services import contact_create
+from tests.personas import Personas
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(personas: Personas) -> None:
+    owner, outsider = personas.actor("owner"), personas.actor("outsider")
+    contact_create(
+        actor=owner,
+        values={"last_name": "Alpha", "email": "a@exemple.fr", "job_title": "=1+2"},
+        tags=["vip"],
+    )
+    contact_create(
+        actor=owner, values={"last_name": "Beta", "email": "b@exemple.fr", "job_title": "@cmd"}
+    )
+    contact_create(actor=outsider, values={"last_name": "Gamma", "email": "g@exemple.fr"})
+
+
+def export(
+    personas: Personas, name: str, query: str, columns: list[str], file_format: str = "csv"
+) -> ExportJob:
+    job = exports.export_request(
+        actor=personas.actor(name),
+        record_type="directory.contact",
+        query=query,
+        columns=columns,
+        file_format=file_format,
+    )
+    return exports.export_process(job.pk)
+
+
+def read_csv(job: ExportJob) -> list[list[str]]:
+    with Path(job.file_path).open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_csv_export_of_a_filtered_list_neutralises_formulas(personas: Personas) -> None:
+    seed(personas)
+    job = export(personas, "owner", "sort=last_name", ["last_name", "job_title", "tags", "owner"])
+    assert (job.status, job.progress_done, job.progress_total) == ("done", 2, 2)
+    assert read_csv(job) == [
+        ["Name", "Job title", "Tags", "Owner"],
+        ["Alpha", "'=1+2", "vip", "owner"],
+        ["Beta", "'@cmd", "", "owner"],
+    ]
+    job = export(personas, "owner", "q=beta", ["email"])
+    assert read_csv(job) == [["E-mail"], ["b@exemple.fr"]]
+
+
+def test_export_reaches_only_what_the_actor_may_export(personas: Personas) -> None:
+    seed(personas)
+    assert [r[0] for r in read_csv(export(personas, "admin", "sort=last_name", ["last_name"]))] == [
+        "Name",
+        "Alpha",
+        "Beta",
+        "Gamma",
+    ]
+    assert [
+        r[0] for r in read_csv(export(personas, "outsider", "sort=last_name", ["last_name"]))
+    ] == ["Name", "Gamma"]
+
+
+def test_export_is_audited_as_a_sensitive_read(personas: Personas) -> None:
+    seed(personas)
+    job = export(personas, "owner", "q=alpha", ["last_name"])
+    entry = AuditEntry.objects.get(code="directory.contact.exported")
+    assert (entry.actor_id, entry.data["export_id"], entry.data["rows"], entry.data["query"]) == (
+        personas.owner.pk,
+        str(job.pk),
+        1,
+        "q=alpha",
+    )
+
+
+def test_xlsx_export(personas: Personas) -> None:
+    seed(personas)
+    job = export(personas, "owner", "sort=last_name", ["last_name", "job_title"], "xlsx")
+    sheet = openpyxl.load_workbook(job.file_path, read_only=True).worksheets[0]
+    assert [list(r) for r in sheet.iter_rows(values_only=True)] == [
+        ["Name", "Job title"],
+        ["Alpha", "'=1+2"],
+        ["Beta", "'@cmd"],
+    ]
+
+
+def test_cancel_and_bad_requests(personas: Personas) -> None:
+    seed(personas)
+    actor = personas.actor("owner")
+    job = exports.export_request(
+        actor=actor, record_type="directory.contact", columns=["email"], file_format="csv"
+    )
+    job = exports.export_cancel(actor=actor, export_id=job.pk)
+    assert job.status == "cancelled"
+    assert exports.export_process(job.pk).status == "cancelled"
+    with pytest.raises(ValidationFailed):
+        exports.export_request(
+            actor=actor, record_type="directory.contact", columns=["password"], file_format="csv"
+        )
+    with pytest.raises(ValidationFailed):
+        exports.export_request(
+            actor=actor, record_type="directory.contact", columns=[], file_format="pdf"
+        )
+    from moyeu.core.context import Actor
+
+    plain = Actor(user=personas.admin.__class__.objects.create_user("plain", "", "x"))
+    with pytest.raises(PermissionDenied):
+        exports.export_request(
+            actor=plain, record_type="directory.contact", columns=[], file_format="csv"
+        )
