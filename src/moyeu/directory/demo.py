@@ -15,7 +15,9 @@ from django.contrib.auth import get_user_model
 from moyeu.core.context import Actor
 from moyeu.core.demo import DEMO_SYSTEM
 from moyeu.core.services.records import find_by_external_id
-from moyeu.directory.demo_data import ACCOUNTS, INDEPENDENTS
+from moyeu.directory.demo_data import ACCOUNTS, INDEPENDENTS, DemoAccount
+from moyeu.directory.demo_identifiers import demo_siren, demo_siret, demo_vat
+from moyeu.directory.demo_profiles import LANGUAGES, OTHER_LINKS, PROFILES
 from moyeu.directory.models import Account, Contact
 from moyeu.directory.services import account_create, contact_create
 
@@ -62,52 +64,87 @@ def _contact(actor: Actor, key: str, values: dict[str, Any]) -> None:
         contact_create(actor=actor, values=values, external_ids={DEMO_SYSTEM: key})
 
 
+def _account_values(spec: DemoAccount, accounts: dict[str, Account]) -> dict[str, Any]:
+    profile = PROFILES[spec.key]
+    parent = accounts.get(profile.parent)
+    vat_number = demo_vat(spec.key, spec.country)
+    return {
+        "name": spec.name,
+        "kind": spec.kind,
+        "industry": profile.industry,
+        "size_band": profile.size_band,
+        "siren": demo_siren(spec.key) if spec.country == "FR" else "",
+        "siret": demo_siret(spec.key) if spec.country == "FR" else "",
+        "vat_number": vat_number,
+        "website": f"https://www.{spec.domain}",
+        "parent_id": parent.pk if parent else None,
+        "emails": [
+            {"kind": "work", "email": f"contact@{spec.domain}"},
+            {"kind": "other", "email": f"compta@{spec.domain}"},
+        ],
+        "phones": [{"kind": "work", "number": spec.phone}],
+        "addresses": [
+            {
+                "kind": "billing",
+                "line1": profile.street,
+                "postcode": profile.postcode,
+                "city": spec.city,
+                "country": spec.country,
+            }
+        ],
+    }
+
+
+def _person_values(
+    first: str, last: str, job_title: str, country: str, domain: str
+) -> dict[str, Any]:
+    slug = f"{ascii_slug(first)}.{ascii_slug(last)}"
+    return {
+        "first_name": first,
+        "last_name": last,
+        "job_title": job_title,
+        "language": LANGUAGES.get(country, ""),
+        "emails": [{"kind": "work", "email": f"{slug}@{domain}"}],
+        "phones": [{"kind": "mobile", "number": mobile_number(country, f"{first} {last}")}],
+    }
+
+
 def load(actor: Actor) -> None:
     usernames = {a.owner for a in ACCOUNTS} | {p[4] for p in INDEPENDENTS}
     users = {u.username: u for u in get_user_model().objects.filter(username__in=usernames)}
-    for spec in ACCOUNTS:
-        ownership = _owner_values(spec.owner, users)
+    accounts: dict[str, Account] = {}
+    # Group heads first, so that their subsidiaries can name them.
+    ordered = sorted(ACCOUNTS, key=lambda spec: bool(PROFILES[spec.key].parent))
+    for spec in ordered:
         account = find_by_external_id(Account, DEMO_SYSTEM, f"account-{spec.key}")
         if account is None:
             account = account_create(
                 actor=actor,
-                values={
-                    "name": spec.name,
-                    "kind": spec.kind,
-                    "city": spec.city,
-                    "country": spec.country,
-                    "website": f"https://www.{spec.domain}",
-                    "email": f"contact@{spec.domain}",
-                    "phone": spec.phone,
-                    **ownership,
-                },
+                values={**_account_values(spec, accounts), **_owner_values(spec.owner, users)},
                 external_ids={DEMO_SYSTEM: f"account-{spec.key}"},
             )
+        accounts[spec.key] = account
+    for spec in ACCOUNTS:
+        account = accounts[spec.key]
         for first, last, job_title in spec.people:
+            values = _person_values(first, last, job_title, spec.country, spec.domain)
+            values["phones"].append({"kind": "work", "number": spec.phone})
+            links = [{"account": account.pk, "role": job_title, "is_primary": True}]
+            other = OTHER_LINKS.get((spec.key, first, last))
+            if other is not None:
+                links.append({"account": accounts[other[0]].pk, "role": other[1]})
             _contact(
                 actor,
                 f"contact-{spec.key}-{ascii_slug(first)}-{ascii_slug(last)}",
-                {
-                    "first_name": first,
-                    "last_name": last,
-                    "job_title": job_title,
-                    "email": f"{ascii_slug(first)}.{ascii_slug(last)}@{spec.domain}",
-                    "phone": mobile_number(spec.country, f"{first} {last}"),
-                    "account_id": account.pk,
-                    **ownership,
-                },
+                {**values, "links": links, **_owner_values(spec.owner, users)},
             )
     for first, last, job_title, country, owner in INDEPENDENTS:
-        slug = f"{ascii_slug(first)}-{ascii_slug(last)}"
+        values = _person_values(first, last, job_title, country, "independant.example")
+        values["emails"].append(
+            {"kind": "personal", "email": f"{ascii_slug(first)}.{ascii_slug(last)}@perso.example"}
+        )
         _contact(
             actor,
-            f"contact-{slug}",
-            {
-                "first_name": first,
-                "last_name": last,
-                "job_title": job_title,
-                "email": f"{ascii_slug(first)}.{ascii_slug(last)}@independant.example",
-                "phone": mobile_number(country, f"{first} {last}"),
-                **_owner_values(owner, users),
-            },
+            f"contact-{ascii_slug(first)}-{ascii_slug(last)}",
+            {**values, **_owner_values(owner, users)},
         )
