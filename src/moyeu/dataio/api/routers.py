@@ -31,12 +31,11 @@ import_router = Router(tags=["imports"])
 export_router = Router(tags=["exports"])
 
 
-def _detail(job: ImportJob) -> dict[str, Any]:
+def _detail(job: ImportJob) -> ImportJob:
     spec = spec_for(job.record_type)
-    data = ImportOut.from_orm(job).model_dump()
-    data["fields"] = [{"name": n, "label": label} for n, label in importable_fields(spec)]
-    data["keys"] = list(spec.keys)
-    return data
+    job.fields = [{"name": n, "label": label} for n, label in importable_fields(spec)]  # type: ignore[attr-defined]
+    job.keys = list(spec.keys)  # type: ignore[attr-defined]
+    return job
 
 
 @import_router.post("", response={201: ImportDetail})
