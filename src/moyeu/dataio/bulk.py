@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models
 
+AnyField = models.Field[Any, Any]
 _TEXT_FIELDS = (models.CharField, models.TextField)
 
 
@@ -98,16 +99,16 @@ def update(
         groups.setdefault(tuple(sorted(values)), []).append((pk, values))
     meta = model._meta
     table = connection.ops.quote_name(meta.db_table)
-    const_fields = [meta.get_field(name) for name in constants]
+    const_fields = [cast(AnyField, meta.get_field(name)) for name in constants]
     const_values = [_converter(f)(constants[f.name]) for f in const_fields]
-    pk_convert = _converter(meta.pk)  # type: ignore[arg-type]
+    pk_convert = _converter(meta.pk)
     with connection.cursor() as cursor:
         for names, members in groups.items():
             fields = [_field_by_attname(model, name) for name in names]
             sets = [f"{connection.ops.quote_name(f.attname)} = %s" for f in fields]
             sets += [f"{connection.ops.quote_name(f.attname)} = %s" for f in const_fields]
             sets.append('"version" = "version" + 1')
-            pk_column = connection.ops.quote_name(meta.pk.column)  # type: ignore[union-attr]
+            pk_column = connection.ops.quote_name(meta.pk.column)
             sql = f"UPDATE {table} SET {', '.join(sets)} WHERE {pk_column} = %s"  # noqa: S608
             converters = [_converter(f) for f in fields]
             params = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.core import validators
 from django.core.exceptions import ValidationError
@@ -21,7 +21,7 @@ def field_checker(
     building an instance."""
     rules: dict[str, tuple[Any, int | None, set[str] | None, list[Any]]] = {}
     for name in names:
-        field = model._meta.get_field(name)
+        field = cast(models.Field[Any, Any], model._meta.get_field(name))
         choices = {str(key) for key, _label in field.flatchoices} if field.choices else None
         others = [v for v in field.validators if not isinstance(v, _INLINE)]
         rules[name] = (field, field.max_length, choices, others)

@@ -159,6 +159,11 @@ CONTACT = DataSpec(
     after_update=_contact_update,
 )
 
+
+def _label(model: Any, name: str) -> Any:
+    return model._meta.get_field(name).verbose_name
+
+
 _ACCOUNT_FIELDS = [
     "name",
     "trade_name",
@@ -181,8 +186,7 @@ ACCOUNT = DataSpec(
     record_type="directory.account",
     model=Account,
     fields=tuple(
-        ImportField(name, Account._meta.get_field(name).verbose_name, (), name == "name")
-        for name in _ACCOUNT_FIELDS
+        ImportField(name, _label(Account, name), (), name == "name") for name in _ACCOUNT_FIELDS
     ),
     clean=_cleaner(Account, [*_ACCOUNT_FIELDS, "phone_e164"]),
     keys=("siret", "siren", "vat_number", "email", "external_ids.*"),

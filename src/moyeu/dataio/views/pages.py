@@ -8,7 +8,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -36,8 +38,8 @@ def _job(request: HttpRequest, import_id: uuid.UUID) -> Any:
 @login_required
 def import_list(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    if request.method == "POST" and request.FILES.get("file"):
-        upload = request.FILES["file"]
+    upload = request.FILES.get("file")
+    if request.method == "POST" and isinstance(upload, UploadedFile):
         try:
             job = imports.import_upload(
                 actor=actor,
@@ -130,7 +132,7 @@ def import_progress(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def import_errors(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
+def import_errors(request: HttpRequest, import_id: uuid.UUID) -> HttpResponseBase:
     job = _job(request, import_id)
     response = StreamingHttpResponse(csv_stream(imports.error_rows(job)), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
@@ -173,7 +175,7 @@ def export_cancel(request: HttpRequest, export_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def export_download(request: HttpRequest, export_id: uuid.UUID) -> HttpResponse:
+def export_download(request: HttpRequest, export_id: uuid.UUID) -> HttpResponseBase:
     try:
         path, name = exports.export_file(actor=request.actor, export_id=export_id)  # type: ignore[attr-defined]
     except (NotFound, ValidationFailed):
