@@ -162,16 +162,10 @@ class RolePolicy:
         if scope == Scope.OWN:
             return mine
         teams = load_access(user).teams_for(scope)
-        if not teams:
-            return mine
-        # Not ``mine | Q(team_id__in=teams)``: for "newest first" pages PostgreSQL answers
-        # that OR by walking the primary key backwards and filtering, which reads the whole
-        # table when the caller sees few records (5 s at 10^6 contacts). As the union of the
-        # two sets, each is read by its own (owner, id) / (team, id) index.
-        records = model._default_manager
-        owned = records.filter(owner_id=user.pk).values("pk")  # type: ignore[union-attr]
-        teams_records = records.filter(team_id__in=list(teams)).values("pk")
-        return Q(pk__in=owned.union(teams_records, all=True))
+        # At 10^6 rows PostgreSQL may answer this OR, for "newest first" pages, by walking the
+        # primary key backwards and filtering: fast when the caller sees many records, a full
+        # scan when they see few (bench/README.md, "EXPLAIN at 10^6 rows").
+        return mine | Q(team_id__in=list(teams))
 
     def can(self, actor: Actor, record: Model, action: str) -> bool:
         scope = effective_scope(actor, type(record), action)
