@@ -37,6 +37,10 @@ TITLES: dict[str, str] = {
     "core.validation_failed": "Invalid input",
     "core.version_conflict": "Version conflict",
     "core.conflict": "Conflict",
+    "core.duplicates_found": "The record may already exist",
+    "core.duplicate_reviewed": "Pair already reviewed",
+    "core.merge_changed_since": "Changed since the merge",
+    "core.merge_undone": "Merge already undone",
     "core.external_id_taken": "External id already used",
     "api.unauthenticated": "Authentication required",
     "api.csrf_failed": "CSRF check failed",
@@ -129,6 +133,7 @@ def _from_service(request: HttpRequest, exc: MoyeuError) -> HttpResponse:
         headers["ETag"] = f'"{exc.current_version}"'
     elif "field" in exc.details:
         errors = [(str(exc.details["field"]), exc.message)]
+    extensions.update(exc.details.get("extensions", {}))
     return problem_response(
         exc.status, exc.code, exc.message, errors=errors, headers=headers, **extensions
     )

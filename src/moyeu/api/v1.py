@@ -63,9 +63,11 @@ def module_routers() -> Iterator[tuple[str, Router]]:
         package = apps.get_app_config(spec.label).name
         if importlib.util.find_spec(f"{package}.api") is None:
             continue
-        if importlib.util.find_spec(f"{package}.api.routers") is None:
-            continue
-        yield from importlib.import_module(f"{package}.api.routers").routers
+        # api/duplicates.py (merge and review routes) before api/routers.py, so that
+        # POST /contacts/merge is matched before /contacts/{id}.
+        for name in ("duplicates", "routers"):
+            if importlib.util.find_spec(f"{package}.api.{name}") is not None:
+                yield from importlib.import_module(f"{package}.api.{name}").routers
 
 
 def build_api() -> MoyeuApi:

@@ -1,4 +1,4 @@
-"""Platform routers (custom fields, audit, jobs); module routers live in <module>/api/."""
+"""Platform routers (custom fields, audit, jobs, merges); module routers live in <module>/api/."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from ninja import Router
 from moyeu.api.routers.audit import router as audit_router
 from moyeu.api.routers.custom_fields import router as custom_fields_router
 from moyeu.api.routers.jobs import router as jobs_router
+from moyeu.api.routers.merges import router as merges_router
 from moyeu.api.routers.validation_rules import router as validation_rules_router
 
 PLATFORM_ROUTERS: list[tuple[str, Router]] = [
@@ -14,4 +15,5 @@ PLATFORM_ROUTERS: list[tuple[str, Router]] = [
     ("/validation-rules", validation_rules_router),
     ("/audit", audit_router),
     ("/jobs", jobs_router),
+    ("/merges", merges_router),
 ]

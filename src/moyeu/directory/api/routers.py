@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -98,6 +100,17 @@ contacts = DirectoryResource(
     foreign_keys={"account": "account_id"},
 )
 
+
+def checked(resource: DirectoryResource[Any], force: bool) -> DirectoryResource[Any]:
+    """Creation through the API refuses a record that may already exist (409 with the
+    candidates) unless ?force=true."""
+    if force:
+        return resource
+    return replace(
+        resource, create_service=partial(resource.create_service, reject_duplicates=True)
+    )
+
+
 account_router = Router(tags=["accounts"])
 contact_router = Router(tags=["contacts"])
 EXTERNAL = "/by-external-id/{system}/{path:value}"
@@ -110,8 +123,11 @@ def list_accounts(request: HttpRequest, query: Query[s.AccountQuery]) -> Any:
 
 @account_router.post("", response={201: s.AccountOut})
 @idempotent
-def create_account(request: HttpRequest, response: HttpResponse, payload: s.AccountCreate) -> Any:
-    return accounts.create(request, response, payload)
+def create_account(
+    request: HttpRequest, response: HttpResponse, payload: s.AccountCreate, force: bool = False
+) -> Any:
+    """409 `core.duplicates_found` with `candidates` if it may exist; `?force=true` creates."""
+    return checked(accounts, force).create(request, response, payload)
 
 
 @account_router.get("/{account_id}", response=s.AccountOut)
@@ -148,8 +164,11 @@ def list_contacts(request: HttpRequest, query: Query[s.ContactQuery]) -> Any:
 
 @contact_router.post("", response={201: s.ContactOut})
 @idempotent
-def create_contact(request: HttpRequest, response: HttpResponse, payload: s.ContactCreate) -> Any:
-    return contacts.create(request, response, payload)
+def create_contact(
+    request: HttpRequest, response: HttpResponse, payload: s.ContactCreate, force: bool = False
+) -> Any:
+    """409 `core.duplicates_found` with `candidates` if it may exist; `?force=true` creates."""
+    return checked(contacts, force).create(request, response, payload)
 
 
 @contact_router.post("/bulk", response={201: s.ContactBulkOut})

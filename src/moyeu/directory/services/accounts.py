@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from moyeu.core.context import Actor
 from moyeu.core.errors import ValidationFailed
 from moyeu.core.services import records
+from moyeu.directory.duplicates import check
 from moyeu.directory.models import Account, AccountEmail, AccountPhone, Address
 from moyeu.directory.services import channels, identifiers
 from moyeu.directory.services.channels import Errors, Row, add_error
@@ -177,8 +178,12 @@ def account_create(
     custom: Mapping[str, Any] | None = None,
     tags: Iterable[str] | None = None,
     external_ids: Mapping[str, str] | None = None,
+    reject_duplicates: bool = False,
 ) -> Account:
+    """With ``reject_duplicates``, a record that may already exist is refused (409)."""
     cleaned, write = prepare(actor, values, None)
+    if reject_duplicates:
+        check.reject_duplicates(actor, "directory.account", cleaned)
     return records.record_create(
         Account,
         actor=actor,

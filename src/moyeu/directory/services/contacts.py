@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from moyeu.core.context import Actor
 from moyeu.core.errors import MoyeuError, ValidationFailed
 from moyeu.core.services import records
+from moyeu.directory.duplicates import check
 from moyeu.directory.models import (
     Account,
     AccountContactLink,
@@ -161,8 +162,12 @@ def contact_create(
     custom: Mapping[str, Any] | None = None,
     tags: Iterable[str] | None = None,
     external_ids: Mapping[str, str] | None = None,
+    reject_duplicates: bool = False,
 ) -> Contact:
+    """With ``reject_duplicates``, a record that may already exist is refused (409)."""
     cleaned, write = prepare(actor, values, None)
+    if reject_duplicates:
+        check.reject_duplicates(actor, "directory.contact", cleaned)
     return records.record_create(
         Contact,
         actor=actor,
