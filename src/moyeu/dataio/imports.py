@@ -25,6 +25,7 @@ from moyeu.dataio import sources
 from moyeu.dataio.conf import files_dir, setting
 from moyeu.dataio.engine import BatchContext, Decision, decide
 from moyeu.dataio.models import ImportBatch, ImportJob, ImportRowResult, ImportStatus
+from moyeu.dataio.parallel import prepared_batches
 from moyeu.dataio.plan import Plan
 from moyeu.dataio.specs import DataSpec, spec_for
 from moyeu.dataio.writer import revert_batch, row_results, write_batch
@@ -213,10 +214,12 @@ def import_process(import_id: uuid.UUID) -> ImportJob:
     done = job.checkpoint
     try:
         with action_context(correlation_id=f"import-{job.pk.hex}", channel="import"):
-            for batch in _batches(job, setting("MOYEU_IMPORT_BATCH_SIZE"), job.checkpoint):
-                decisions = decide(ctx, [ctx.plan.prepare(row) for row in batch])
+            batches = _batches(job, setting("MOYEU_IMPORT_BATCH_SIZE"), job.checkpoint)
+            processes = setting("MOYEU_IMPORT_PROCESSES")
+            for prepared in prepared_batches(ctx.plan, batches, processes):
+                decisions = decide(ctx, prepared)
                 number += 1
-                done += len(batch)
+                done += len(prepared)
                 with transaction.atomic():
                     write_batch(ctx, job, number, decisions)
                     counts = {o: sum(1 for d in decisions if d.outcome == o) for o in OUTCOMES}
