@@ -40,6 +40,7 @@ class RowSpec:
     label: str | Promise
     add_label: str | Promise
     fields: tuple[RowField, ...]
+    help: str | Promise = ""
     has_primary: bool = True
 
     def blank(self) -> dict[str, Any]:
@@ -70,6 +71,7 @@ EMAILS = RowSpec(
         RowField("kind", _("Type"), _choices(EmailKind), size="s"),
         RowField("email", _("E-mail"), input_type="email", size="l"),
     ),
+    help=_("Besides the e-mail above, which is the primary one."),
     has_primary=False,
 )
 PHONES = RowSpec(
@@ -80,6 +82,7 @@ PHONES = RowSpec(
         RowField("kind", _("Type"), _choices(PhoneKind), size="s"),
         RowField("number", _("Number"), input_type="tel", size="l"),
     ),
+    help=_("Besides the phone above, which is the primary one."),
     has_primary=False,
 )
 ADDRESSES = RowSpec(
@@ -95,6 +98,7 @@ ADDRESSES = RowSpec(
         RowField("region", _("Region")),
         RowField("country", _("Country"), _country_choices, size="m"),
     ),
+    help=_("The primary one is shown in lists and used first."),
 )
 
 
@@ -111,6 +115,7 @@ OTHER_ACCOUNTS = RowSpec(
         RowField("account", _("Account"), _account_choices, size="l"),
         RowField("role", _("Role")),
     ),
+    help=_("Accounts this contact also works with, besides the primary one."),
     has_primary=False,
 )
 SPECS = {spec.name: spec for spec in (EMAILS, PHONES, ADDRESSES, OTHER_ACCOUNTS)}
@@ -126,7 +131,7 @@ def columns(spec: RowSpec, actor: Actor) -> list[Column]:
     return [Column(f, f.choices(actor) if f.choices else None) for f in spec.fields]
 
 
-_KEY = re.compile(r"^([a-z]+)-(\d{1,12})-([a-z0-9_]+)$")
+_KEY = re.compile(r"^([a-z]+)-(\d{1,18})-([a-z0-9_]+)$")
 
 
 def new_key() -> int:

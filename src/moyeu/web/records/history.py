@@ -53,11 +53,16 @@ def _label(model: type[Model], name: str) -> str:
     return capfirst(name.replace("_", " ")) or name
 
 
+def _row(row: dict[str, Any]) -> str:
+    """A child row (a phone, an address) as its texts: "work · +33 4 72 41 18 30"."""
+    return " · ".join(str(v) for v in row.values() if isinstance(v, str) and v)
+
+
 def _show(value: Any) -> Any:
     if value in (None, "", [], {}):
         return "—"
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return "; ".join(_row(v) if isinstance(v, dict) else str(v) for v in value)
     if isinstance(value, dict):
         return ", ".join(f"{k}: {v}" for k, v in value.items())
     return value
