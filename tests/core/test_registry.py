@@ -30,6 +30,9 @@ def test_declarations_are_reachable_by_model() -> None:
         "email",
         "phone",
         "job_title",
+        "civility",
+        "phone_e164",
+        "language",
     )
     assert {"contact.created", "account.deleted"} <= registry.event_types()
     assert "directory.contact.updated" in registry.audit_codes()

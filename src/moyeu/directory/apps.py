@@ -13,14 +13,25 @@ class DirectoryConfig(ModuleConfig):
         RecordType(
             model_label="directory.Account",
             name="account",
-            searchable_fields=("name", "email", "city"),
+            searchable_fields=("name", "trade_name", "email", "city"),
             personal_data_fields=(),
         ),
         RecordType(
             model_label="directory.Contact",
             name="contact",
             searchable_fields=("first_name", "last_name", "email"),
-            personal_data_fields=("first_name", "last_name", "email", "phone", "job_title"),
+            # The child tables (e-mails, phones, addresses) hold personal data too; they go
+            # with their contact (deleted with it, listed in its snapshot).
+            personal_data_fields=(
+                "first_name",
+                "last_name",
+                "email",
+                "phone",
+                "job_title",
+                "civility",
+                "phone_e164",
+                "language",
+            ),
         ),
     ]
     event_types = [
