@@ -1,0 +1,162 @@
+"""Duplicate review, merge and undo pages: views parse, call services, render."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from moyeu.core.dedup import queue
+from moyeu.core.errors import MoyeuError
+from moyeu.core.merge import mergeable_fields
+from moyeu.core.models import MergeRecord
+from moyeu.directory.models import Account, Contact
+from moyeu.directory.services import merge as merge_services
+
+TYPES: dict[str, tuple[str, type[Contact] | type[Account]]] = {
+    "contact": ("directory.contact", Contact),
+    "account": ("directory.account", Account),
+}
+QUEUE_SIZE = 100
+
+
+def _type(name: str) -> tuple[str, type[Contact] | type[Account]]:
+    if name not in TYPES:
+        raise Http404
+    return TYPES[name]
+
+
+@login_required
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    name = request.GET.get("type", "contact")
+    record_type, model = _type(name)
+    actor = request.actor  # type: ignore[attr-defined]
+    candidates = list(queue.visible_candidates(actor, record_type)[:QUEUE_SIZE])
+    ids = {pk for c in candidates for pk in (c.first_id, c.second_id)}
+    records = {obj.pk: obj for obj in model.objects.filter(pk__in=ids)}
+    rows = [(c, records.get(c.first_id), records.get(c.second_id)) for c in candidates]
+    context = {
+        "type": name,
+        "rows": [row for row in rows if row[1] is not None and row[2] is not None],
+        "may_scan": queue.may_merge_some(actor, record_type),
+    }
+    return render(request, "directory/duplicates/list.html", context)
+
+
+@login_required
+@require_POST
+def duplicate_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        queue.candidate_dismiss(actor=request.actor, candidate_id=pk)  # type: ignore[attr-defined]
+        messages.success(request, _("Marked as not a duplicate."))
+    except MoyeuError as exc:
+        messages.error(request, exc.message)
+    return redirect(request.POST.get("next") or reverse("web:directory:duplicate_list"))
+
+
+@login_required
+@require_POST
+def duplicate_scan(request: HttpRequest) -> HttpResponse:
+    name = request.POST.get("type", "contact")
+    record_type, _model = _type(name)
+    try:
+        queue.scan_start(actor=request.actor, record_type=record_type)  # type: ignore[attr-defined]
+        messages.success(request, _("The scan started; found pairs will appear here."))
+    except MoyeuError as exc:
+        messages.error(request, exc.message)
+    return redirect(f"{reverse('web:directory:duplicate_list')}?type={name}")
+
+
+def _merge_rows(model: Any, records: list[Any]) -> list[dict[str, Any]]:
+    rows = []
+    for field in mergeable_fields(model):
+        if field.name == "custom":
+            continue
+        values = [getattr(obj, field.name) for obj in records]
+        rows.append(
+            {
+                "name": field.name,
+                "label": field.verbose_name,
+                "values": list(zip([str(obj.pk) for obj in records], values, strict=True)),
+                "differs": len({str(v) for v in values}) > 1,
+            }
+        )
+    return rows
+
+
+@login_required
+def merge_page(
+    request: HttpRequest, type: str, first: uuid.UUID, second: uuid.UUID
+) -> HttpResponse:
+    _record_type, model = _type(type)
+    actor = request.actor  # type: ignore[attr-defined]
+    found = {
+        o.pk: o for o in model.objects.visible_to(actor, "view").filter(pk__in=[first, second])
+    }
+    if len(found) < 2:
+        raise Http404
+    records = [found[first], found[second]]
+    if request.method == "POST":
+        survivor = uuid.UUID(request.POST["survivor"])
+        losers = [obj.pk for obj in records if obj.pk != survivor]
+        choices = {
+            row["name"]: uuid.UUID(request.POST[f"field_{row['name']}"])
+            for row in _merge_rows(model, records)
+            if request.POST.get(f"field_{row['name']}")
+        }
+        versions = {
+            obj.pk: int(request.POST.get(f"version_{obj.pk}", obj.version)) for obj in records
+        }
+        service = (
+            merge_services.contact_merge if type == "contact" else merge_services.account_merge
+        )
+        try:
+            merge = service(
+                actor=actor,
+                survivor_id=survivor,
+                loser_ids=losers,
+                choices=choices,
+                expected_versions=versions,
+            )
+        except MoyeuError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Merged. You can undo it from this page."))
+            return redirect("web:directory:merge_detail", pk=merge.pk)
+    context = {"type": type, "records": records, "rows": _merge_rows(model, records)}
+    return render(request, "directory/duplicates/merge.html", context)
+
+
+@login_required
+def merge_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    merge = MergeRecord.objects.filter(pk=pk, record_type__in=merge_services.RECORD_TYPES).first()
+    if merge is None:
+        raise Http404
+    name = merge.record_type.partition(".")[2]
+    _record_type, model = _type(name)
+    actor = request.actor  # type: ignore[attr-defined]
+    survivor = model.objects.visible_to(actor, "view").filter(pk=merge.survivor_id).first()
+    if survivor is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            merge_services.merge_undo(actor=actor, merge_id=merge.pk)
+            messages.success(request, _("The merge was undone."))
+        except MoyeuError as exc:
+            messages.error(request, exc.message)
+        return redirect("web:directory:merge_detail", pk=merge.pk)
+    context = {
+        "merge": merge,
+        "type": name,
+        "survivor": survivor,
+        "losers": merge.data.get("losers", []),
+        "moved": len(merge.data.get("moves", [])),
+    }
+    return render(request, "directory/duplicates/merge_detail.html", context)
