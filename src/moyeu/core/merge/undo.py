@@ -7,7 +7,7 @@ when a loser's id is taken again, or when the merge was already undone.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
@@ -105,7 +105,7 @@ def undo_merge(merge_id: uuid.UUID, *, actor: Actor) -> MergeRecord:
                 _("The merge cannot be undone: restored rows clash with rows added since."),
                 code="core.merge_changed_since",
             ) from None
-        restored = from_values(model, merge.data["survivor_before"])
+        restored = cast(MoyeuModel, from_values(model, merge.data["survivor_before"]))
         restored.version = survivor.version + 1
         restored.updated_by = actor.user
         restored.updated_at = timezone.now()
