@@ -199,3 +199,53 @@ def test_external_id_rows_of_the_loser_follow_the_survivor(
     assert sorted(
         ExternalId.objects.filter(content_type=ct).values_list("object_id", "system", "value")
     ) == sorted([(survivor.pk, "erp", "C-1"), (survivor.pk, "shop", "S-9")])
+
+
+def test_child_rows_and_links_move_with_clashes_resolved_and_undone(personas: Personas) -> None:
+    from moyeu.directory.models import AccountContactLink, ContactEmail
+
+    actor = personas.actor("manager")
+    shared = account_create(actor=actor, values={"name": "Shared", "owner": personas.owner})
+    other = account_create(actor=actor, values={"name": "Other", "owner": personas.owner})
+    survivor = contact_create(
+        actor=actor,
+        values={
+            "last_name": "Roux",
+            "email": "a@roux.fr",
+            "owner": personas.owner,
+            "account_id": shared.pk,
+        },
+    )
+    loser = contact_create(
+        actor=actor,
+        values={
+            "last_name": "Roux",
+            "email": "b@roux.fr",
+            "owner": personas.owner,
+            "links": [
+                {"account": str(shared.pk), "role": "Buyer"},
+                {"account": str(other.pk), "role": "CFO"},
+            ],
+        },
+    )
+    before_links = sorted(
+        AccountContactLink.objects.values_list("contact_id", "account_id", "role", "is_primary")
+    )
+    before_emails = sorted(ContactEmail.objects.values_list("contact_id", "email", "is_primary"))
+    merge = contact_merge(actor=actor, survivor_id=survivor.pk, loser_ids=[loser.pk])
+    assert sorted(
+        AccountContactLink.objects.values_list("contact_id", "account_id", "is_primary")
+    ) == sorted([(survivor.pk, shared.pk, True), (survivor.pk, other.pk, False)])
+    assert sorted(ContactEmail.objects.values_list("contact_id", "email", "is_primary")) == sorted(
+        [(survivor.pk, "a@roux.fr", True), (survivor.pk, "b@roux.fr", False)]
+    )
+    merge_undo(actor=actor, merge_id=merge.pk)
+    assert (
+        sorted(
+            AccountContactLink.objects.values_list("contact_id", "account_id", "role", "is_primary")
+        )
+        == before_links
+    )
+    assert sorted(ContactEmail.objects.values_list("contact_id", "email", "is_primary")) == (
+        before_emails
+    )

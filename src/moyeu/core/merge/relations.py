@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import F
 
 LogEntry = dict[str, Any]
+PRIMARY = "is_primary"
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,14 @@ def _clash(relation: Relation, row: models.Model, target: Any) -> tuple[str, str
         name = _flag_of(condition)
         if name is not None and getattr(row, name) is True and existing.filter(condition).exists():
             flag = name
+    if flag is None and getattr(row, PRIMARY, None) is True:
+        # By convention a row marked is_primary is the record's one primary row (e-mail,
+        # phone, address): a moved primary row becomes secondary beside the target's.
+        target_rows = relation.model._default_manager.filter(
+            **{relation.column: target, PRIMARY: True, **dict(relation.extra)}
+        )
+        if target_rows.exclude(pk=row.pk).exists():
+            flag = PRIMARY
     return "move", flag
 
 
