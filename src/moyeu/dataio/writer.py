@@ -26,6 +26,16 @@ def _messages(decision: Decision) -> list[dict[str, str]]:
     return [{"column": column, "message": message} for column, message in decision.reason]
 
 
+def _storable(cells: list[str]) -> list[str]:
+    """Cells as text a JSON column accepts: undecodable bytes (kept as surrogates by the
+    reader) become U+FFFD."""
+    try:
+        "".join(cells).encode("utf-8")
+    except UnicodeEncodeError:
+        return [c.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for c in cells]
+    return cells
+
+
 def row_results(job: ImportJob, decisions: list[Decision], *, is_dry_run: bool) -> list[Any]:
     return [
         ImportRowResult(
@@ -35,7 +45,7 @@ def row_results(job: ImportJob, decisions: list[Decision], *, is_dry_run: bool) 
             outcome=d.outcome,
             record_id=d.record_id,
             messages=_messages(d),
-            cells=d.prepared.cells if d.outcome in ("rejected", "skipped") else [],
+            cells=_storable(d.prepared.cells) if d.outcome in ("rejected", "skipped") else [],
         )
         for d in decisions
     ]
