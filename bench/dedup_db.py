@@ -1,5 +1,5 @@
 """A fresh database for the duplicate benchmarks: a temporary SQLite file, or
-"<name>_bench_dedup" on the PostgreSQL server DATABASE_URL points to (dropped at the end)."""
+"<name>_bench_<suffix>" (one per benchmark) on the PostgreSQL server DATABASE_URL points to (dropped at the end)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def _maintenance(url: str) -> str:
     return urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path="/postgres"))
 
 
-def open_database(tmp: Path) -> tuple[str, str | None]:
+def open_database(tmp: Path, suffix: str) -> tuple[str, str | None]:
     """Point DATABASE_URL at a new database, set Django up and migrate: (engine, pg name)."""
     url = os.environ.get("DATABASE_URL", "")
     pg_name: str | None = None
@@ -27,7 +27,7 @@ def open_database(tmp: Path) -> tuple[str, str | None]:
         import psycopg
 
         parts = urllib.parse.urlsplit(url)
-        pg_name = parts.path.lstrip("/") + "_bench_dedup"
+        pg_name = parts.path.lstrip("/") + f"_bench_{suffix}"
         with psycopg.connect(_maintenance(url), autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
             connection.execute(f'CREATE DATABASE "{pg_name}"')
@@ -58,7 +58,8 @@ def close_database(original_url: str, pg_name: str | None) -> None:
 
 
 def insert_contacts(rows: Iterable[dict[str, Any]]) -> list[Any]:
-    """Bulk insert (no services: the benchmark measures the scan); the ids in row order."""
+    """Insert without services (the benchmark measures the scan): COPY on PostgreSQL,
+    executemany on SQLite, every column as the ORM would write it. The ids in row order."""
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -67,20 +68,36 @@ def insert_contacts(rows: Iterable[dict[str, Any]]) -> list[Any]:
     from moyeu.directory.models import Contact
 
     now = timezone.now()
-    has_e164 = any(f.name == "phone_e164" for f in Contact._meta.concrete_fields)
+    fields = Contact._meta.concrete_fields
+    columns = [f.column for f in fields]
+    table = Contact._meta.db_table
     ids: list[Any] = []
-    batch: list[Contact] = []
-    with transaction.atomic():
+
+    def values() -> Iterable[list[Any]]:
         for row in rows:
             contact = Contact(id=new_id(), created_at=now, updated_at=now, **row)
-            if has_e164:
-                contact.phone_e164 = phone(row.get("phone"))  # type: ignore[attr-defined]
+            contact.phone_e164 = phone(row.get("phone"))
             ids.append(contact.id)
-            batch.append(contact)
-            if len(batch) == 5000:
-                Contact.objects.bulk_create(batch)
-                batch = []
-        Contact.objects.bulk_create(batch)
+            yield [f.get_db_prep_save(getattr(contact, f.attname), connection) for f in fields]
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            names = ", ".join(f'"{c}"' for c in columns)
+            raw = cursor.cursor
+            with raw.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+                for record in values():
+                    copy.write_row(record)
+        else:
+            marks = ", ".join("%s" for _ in columns)
+            names = ", ".join(f'"{c}"' for c in columns)
+            sql = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'
+            batch: list[list[Any]] = []
+            for record in values():
+                batch.append(record)
+                if len(batch) == 10000:
+                    cursor.executemany(sql, batch)
+                    batch = []
+            cursor.executemany(sql, batch)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return ids

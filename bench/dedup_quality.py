@@ -33,7 +33,7 @@ def main() -> None:
     args = parser.parse_args()
     original_url = os.environ.get("DATABASE_URL", "")
     with tempfile.TemporaryDirectory() as tmp:
-        vendor, pg_name = open_database(Path(tmp))
+        vendor, pg_name = open_database(Path(tmp), "dedup_quality")
         try:
             run(vendor, args)
         finally:
