@@ -1,5 +1,6 @@
 """A fresh database for the duplicate benchmarks: a temporary SQLite file, or
-"<name>_bench_<suffix>" (one per benchmark) on the PostgreSQL server DATABASE_URL points to (dropped at the end)."""
+"<name>_bench_<suffix>" (one per benchmark) on the PostgreSQL server DATABASE_URL points
+to, dropped at the end."""
 
 from __future__ import annotations
 
