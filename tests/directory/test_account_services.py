@@ -258,3 +258,27 @@ def test_access_rules_are_unchanged(personas: Personas) -> None:
     assert (account.siren, account.version) == ("", 1)
     account_delete(actor=personas.actor("owner"), account_id=account.pk)
     assert AccountEmail.objects.count() == 0
+
+
+def test_a_flat_value_beside_its_list_must_agree(personas: Personas) -> None:
+    addresses = [{"city": "Lyon", "postcode": "69002", "country": "FR"}]
+    assert errors_of(
+        lambda: create(
+            personas,
+            city="Paris",
+            addresses=addresses,
+            email="a@martin.fr",
+            emails=[{"email": "b@martin.fr"}],
+        )
+    ) == {
+        "email": ["Differs from the primary one in emails; change the list instead."],
+        "city": ["Differs from the primary one in addresses; change the list instead."],
+    }
+    account = create(
+        personas,
+        city=" lyon ".strip().capitalize(),
+        phone="04 78 12 34 56",
+        phones=[{"number": "+33478123456"}],
+        addresses=addresses,
+    )
+    assert (account.city, account.phone_e164) == ("Lyon", "+33478123456")

@@ -34,11 +34,27 @@ class TestAccountApi(RecordApiContract):
     create_body = {
         "name": "Boulangerie Martin",
         "kind": "customer",
+        "siren": "123456782",
+        "vat_number": "FR11123456782",
+        "industry": "10.71C",
         "city": "Lyon",
         "country": "FR",
+        "emails": [{"kind": "work", "email": "contact@martin.example", "is_primary": True}],
+        "addresses": [
+            {
+                "kind": "billing",
+                "line1": "3 place Bellecour",
+                "line2": "",
+                "postcode": "69002",
+                "city": "Lyon",
+                "region": "",
+                "country": "FR",
+                "is_primary": True,
+            }
+        ],
         "tags": ["vip"],
     }
-    change_body = {"city": "Paris"}
+    change_body = {"trade_name": "Chez Martin"}
     invalid_body = {"name": "", "kind": "friend", "website": "nope"}
     invalid_fields = ["kind"]  # the enum is checked by the schema before the service runs
     name_field = "name"
@@ -92,6 +108,9 @@ class TestContactApi(RecordApiContract):
         "first_name": "Jeanne",
         "last_name": "Martin",
         "email": "jeanne@exemple.fr",
+        "civility": "mrs",
+        "language": "fr",
+        "emails": [{"kind": "work", "email": "jeanne@exemple.fr", "is_primary": True}],
         "tags": ["salon"],
     }
     change_body = {"job_title": "DAF"}

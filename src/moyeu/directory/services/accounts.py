@@ -78,6 +78,8 @@ def prepare(
         if key in values:
             add_error(errors, key, _("Derived from the phones; give phones instead."))
     nested = {key: values.pop(key) for key in ("emails", "phones", "addresses") if key in values}
+    listed = set(nested)
+    flat = {k: values[k] for k in ("email", "phone", "postcode", "city", "country") if k in values}
     if "parent" in values:
         values["parent_id"] = values.pop("parent")
     for key in _TEXT:
@@ -138,6 +140,7 @@ def prepare(
         values["phone_e164"] = rows["phones"][0]["e164"] if rows["phones"] else ""
 
     _identifier_consistency(values, current, errors)
+    channels.flat_conflicts(channels.cleaned_flat(flat, region), listed, values, errors)
     if errors:
         channels.field_errors(copy.copy(current) if current else Account(), values, errors)
         raise ValidationFailed(errors)

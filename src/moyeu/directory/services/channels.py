@@ -8,6 +8,7 @@ comes first, and its value is repeated on the record (``email``, ``phone``/``pho
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -174,6 +175,53 @@ def single_email(values: dict[str, Any], errors: Errors) -> Row | None:
     except ValueError as exc:
         add_error(errors, "email", str(exc))
         return None
+
+
+_FLAT_LISTS = {
+    "email": "emails",
+    "phone": "phones",
+    "postcode": "addresses",
+    "city": "addresses",
+    "country": "addresses",
+}
+
+
+def flat_conflicts(
+    given: Mapping[str, Any], listed: set[str], values: Mapping[str, Any], errors: Errors
+) -> None:
+    """A flat value given beside its list must be the list's primary one.
+
+    ``given`` holds the caller's flat values as cleaned, ``values`` those derived from the
+    lists; a difference would otherwise be dropped without a word.
+    """
+    for key, value in given.items():
+        name = _FLAT_LISTS[key]
+        if name not in listed:
+            continue
+        derived = values.get("phone_e164" if key == "phone" else key, "")
+        if value != derived:
+            add_error(
+                errors,
+                key,
+                _("Differs from the primary one in %(list)s; change the list instead.")
+                % {"list": name},
+            )
+
+
+def cleaned_flat(flat: Mapping[str, Any], region: str) -> dict[str, Any]:
+    """Flat values as the lists would store them (a phone as E.164), to compare them."""
+    cleaned: dict[str, Any] = {}
+    for key, value in flat.items():
+        text = clean_text(value)
+        if key == "phone":
+            with contextlib.suppress(ValueError):
+                text = clean_phone(text, region)[1] if text else ""
+        elif key == "email":
+            text = text.lower()
+        elif key in ("postcode", "country"):
+            text = text.upper()
+        cleaned[key] = text
+    return cleaned
 
 
 def field_errors(obj: models.Model, values: Mapping[str, Any], errors: Errors) -> None:

@@ -70,6 +70,8 @@ def prepare(
     if "phone_e164" in values:
         add_error(errors, "phone_e164", _("Derived from the phones; give phones instead."))
     nested = {key: values.pop(key) for key in _NESTED if key in values}
+    listed = set(nested)
+    flat = {k: values[k] for k in ("email", "phone", "postcode", "city", "country") if k in values}
     if "account" in values:
         values["account_id"] = values.pop("account")
     for key in ("first_name", "last_name"):
@@ -129,6 +131,7 @@ def prepare(
     if "phones" in nested:
         values["phone"] = rows["phones"][0]["number"] if rows["phones"] else ""
         values["phone_e164"] = rows["phones"][0]["e164"] if rows["phones"] else ""
+    channels.flat_conflicts(channels.cleaned_flat(flat, region), listed, values, errors)
     if errors:
         channels.field_errors(copy.copy(current) if current else Contact(), values, errors)
         raise ValidationFailed(errors)
