@@ -293,3 +293,27 @@ def test_dry_run_reports_each_row_and_writes_nothing(personas: Personas) -> None
     rows = ImportRowResult.objects.filter(job=job, is_dry_run=True).order_by("row")
     assert [(r.row, r.outcome) for r in rows] == [(2, "created"), (3, "created"), (4, "rejected")]
     assert Contact.objects.count() == 0
+
+
+def test_validation_rules_reject_rows_and_a_unique_rule_makes_a_key(personas: Personas) -> None:
+    from moyeu.core.services.validation_rule_definitions import rule_create
+
+    admin = personas.actor("admin")
+    rule_create(actor=admin, record_type="directory.contact", field="job_title", kind="unique")
+    rule_create(actor=admin, record_type="directory.contact", field="first_name", kind="required")
+    actor = personas.actor("owner")
+    rows = [
+        ["Ann", "A", "", "", "Buyer"],
+        ["", "B", "", "", "Seller"],
+        ["Cy", "C", "", "", "Buyer"],
+    ]
+    job = run(actor, csv_bytes([CONTACT_HEADER, *rows]))
+    assert as_dict(job)["created"] == 1
+    assert [(row, [m["column"] for m in messages]) for row, _o, messages in results(job)] == [
+        (3, ["Prénom"]),
+        (4, ["Fonction"]),
+    ]
+    data = csv_bytes([["Fonction", "Nom"], ["Buyer", "Renamed"]])
+    job = run(actor, data, mode="update", key="job_title")
+    assert as_dict(job)["updated"] == 1, results(job)
+    assert Contact.objects.get().last_name == "Renamed"

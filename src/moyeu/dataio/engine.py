@@ -21,6 +21,7 @@ from moyeu.core import access
 from moyeu.core.context import Actor
 from moyeu.core.ids import new_id
 from moyeu.core.models import ExternalId
+from moyeu.core.services import validation_rules
 from moyeu.core.services.audit import json_value
 from moyeu.dataio.duplicates import find_duplicates
 from moyeu.dataio.plan import Plan, Prepared
@@ -131,7 +132,30 @@ def decide(ctx: BatchContext, rows: list[Prepared]) -> list[Decision]:
                 creates.append(decision)
     _decide_creates(ctx, creates)
     _decide_updates(ctx, updates)
+    _check_rules(ctx, [d for d in decisions if d.outcome in ("created", "updated")])
     return decisions
+
+
+def _check_rules(ctx: BatchContext, decisions: list[Decision]) -> None:
+    """The administrators' validation rules, one evaluation per batch (unique rules look in
+    the database and within the batch); a row breaking one is rejected, named by column."""
+    if not decisions:
+        return
+    model = ctx.plan.spec.model
+    updated = [d.record_id for d in decisions if d.outcome == "updated"]
+    stored = {row["id"]: row for row in model._base_manager.filter(pk__in=updated).values()}
+    rows = []
+    for d in decisions:
+        if d.outcome == "created":
+            rows.append({**d.prepared.values, "custom": d.prepared.custom})
+        else:  # the whole record as it will be: conditional rules read other fields
+            rows.append({**stored[d.record_id], **d.changes, "id": d.record_id})
+    found = validation_rules.evaluate_batch(model._meta.label_lower, rows)
+    for decision, errors in zip(decisions, found, strict=True):
+        if errors:
+            decision.outcome = "rejected"
+            for path, messages in errors.items():
+                decision.reason.append((ctx.plan.header_of(path), " ".join(messages)))
 
 
 def _decide_creates(ctx: BatchContext, creates: list[Decision]) -> None:

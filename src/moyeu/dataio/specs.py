@@ -65,10 +65,22 @@ class DataSpec:
     def field_names(self) -> set[str]:
         return {f.name for f in self.fields}
 
+    def all_keys(self) -> list[str]:
+        """The declared keys, and the fields an active validation rule marks unique."""
+        from moyeu.core.services.validation_rules import active_rules
+
+        unique = [
+            rule.field
+            for rule in active_rules(self.model._meta.label_lower)
+            if rule.kind == "unique" and not rule.field.startswith("custom.")
+        ]
+        return [*self.keys, *(name for name in unique if name not in self.keys)]
+
     def is_key(self, name: str) -> bool:
-        if name.startswith("external_ids.") and "external_ids.*" in self.keys:
+        keys = self.all_keys()
+        if name.startswith("external_ids.") and "external_ids.*" in keys:
             return len(name) > len("external_ids.")
-        return name in self.keys
+        return name in keys
 
 
 @cache

@@ -34,7 +34,7 @@ export_router = Router(tags=["exports"])
 def _detail(job: ImportJob) -> ImportJob:
     spec = spec_for(job.record_type)
     job.fields = [{"name": n, "label": label} for n, label in importable_fields(spec)]  # type: ignore[attr-defined]
-    job.keys = list(spec.keys)  # type: ignore[attr-defined]
+    job.keys = spec.all_keys()  # type: ignore[attr-defined]
     return job
 
 

@@ -64,7 +64,7 @@ def import_detail(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
     context = {
         "job": job,
         "fields": importable_fields(spec),
-        "keys": list(spec.keys),
+        "keys": spec.all_keys(),
         "modes": ImportMode.choices,
         "columns": [(h, job.mapping.get(h, "")) for h in job.headers],
         "can_map": job.status in (ImportStatus.UPLOADED, ImportStatus.MAPPED, ImportStatus.CHECKED),
