@@ -143,7 +143,9 @@ def _check_rules(ctx: BatchContext, decisions: list[Decision]) -> None:
         return
     model = ctx.plan.spec.model
     updated = [d.record_id for d in decisions if d.outcome == "updated"]
-    stored = {row["id"]: row for row in model._base_manager.filter(pk__in=updated).values()}
+    stored: dict[Any, dict[str, Any]] = {
+        row["id"]: row for row in model._base_manager.filter(pk__in=updated).values()
+    }
     rows = []
     for d in decisions:
         if d.outcome == "created":
