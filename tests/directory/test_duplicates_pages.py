@@ -90,3 +90,20 @@ def test_merge_denied_to_a_rep_changes_nothing(personas: Personas) -> None:
     assert answer.status_code == 200 and "You may not merge this record" in answer.content.decode()
     assert Contact.objects.filter(pk__in=[first.pk, second.pk]).count() == 2
     assert MergeRecord.objects.count() == 0
+
+
+def test_create_form_warns_of_a_possible_duplicate(personas: Personas) -> None:
+    _pair(personas)
+    client = _client(personas, "manager")
+    form = client.get("/directory/contacts/new/").content.decode()
+    assert 'id="duplicate-warning"' in form and "/directory/duplicates/warning/contact/" in form
+    warning = client.post(
+        "/directory/duplicates/warning/contact/",
+        {"first_name": "Anne", "last_name": "DURAND", "email": "ANNE@acme.fr"},
+    ).content.decode()
+    assert "This may already exist" in warning and "same e-mail" in warning
+    outsider = _client(personas, "outsider").post(
+        "/directory/duplicates/warning/contact/",
+        {"first_name": "Anne", "last_name": "Durand", "email": "anne@acme.fr"},
+    )
+    assert "This may already exist" not in outsider.content.decode()

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from moyeu.core.dedup import queue
+from moyeu.core.dedup import find_duplicates, queue
+from moyeu.core.dedup.registry import spec_for
 from moyeu.core.errors import MoyeuError
 from moyeu.core.merge import mergeable_fields
 from moyeu.core.models import MergeRecord
@@ -48,6 +49,20 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
         "may_scan": queue.may_merge_some(actor, record_type),
     }
     return render(request, "directory/duplicates/list.html", context)
+
+
+@login_required
+@require_POST
+def duplicate_warning(request: HttpRequest, type: str) -> HttpResponse:
+    """The create form's warning: visible records that may be the one being typed (htmx)."""
+    record_type, model = _type(type)
+    spec_columns = spec_for(record_type).columns
+    values = {key: request.POST.get(key, "") for key in spec_columns if key in request.POST}
+    found = find_duplicates(record_type, values, actor=request.actor) if values else []  # type: ignore[attr-defined]
+    records = {o.pk: o for o in model.objects.filter(pk__in=[m.record_id for m in found])}
+    matches = [(match, records[match.record_id]) for match in found if match.record_id in records]
+    context = {"matches": matches, "type": type}
+    return render(request, "directory/duplicates/warning.html", context)
 
 
 @login_required

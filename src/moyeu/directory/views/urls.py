@@ -19,6 +19,7 @@ menu = [
 urlpatterns = [
     path("duplicates/", duplicates.duplicate_list, name="duplicate_list"),
     path("duplicates/scan/", duplicates.duplicate_scan, name="duplicate_scan"),
+    path("duplicates/warning/<str:type>/", duplicates.duplicate_warning, name="duplicate_warning"),
     path("duplicates/<int:pk>/dismiss/", duplicates.duplicate_dismiss, name="duplicate_dismiss"),
     path(
         "duplicates/merge/<str:type>/<uuid:first>/<uuid:second>/",
