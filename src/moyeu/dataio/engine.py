@@ -144,7 +144,7 @@ def _check_rules(ctx: BatchContext, decisions: list[Decision]) -> None:
     model = ctx.plan.spec.model
     updated = [d.record_id for d in decisions if d.outcome == "updated"]
     stored: dict[Any, dict[str, Any]] = {
-        row["id"]: row for row in model._base_manager.filter(pk__in=updated).values()
+        row["id"]: dict(row) for row in model._base_manager.filter(pk__in=updated).values()
     }
     rows = []
     for d in decisions:
