@@ -47,7 +47,7 @@ def test_admin_adds_a_rule_that_the_contact_form_enforces(page: Any) -> None:
     page.get_by_role("button", name="Save").click()
     assert page.locator(".errorlist").inner_text() == "A buyer needs an e-mail address."
     assert Contact.objects.count() == 0
-    page.get_by_label("E-mail").fill("c.lambert@exemple.fr")
+    page.locator("#id_email").fill("c.lambert@exemple.fr")
     page.get_by_role("button", name="Save").click()
     assert page.locator("h1").inner_text() == "Lambert"
     assert Contact.objects.get().email == "c.lambert@exemple.fr"
