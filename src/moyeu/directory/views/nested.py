@@ -69,7 +69,8 @@ EMAILS = RowSpec(
     _("Add an e-mail"),
     (
         RowField("kind", _("Type"), _choices(EmailKind), size="s"),
-        RowField("email", _("E-mail"), input_type="email", size="l"),
+        # Not "E-mail": the primary e-mail field above has that label.
+        RowField("email", _("Address"), input_type="email", size="l"),
     ),
     help=_("Besides the e-mail above, which is the primary one."),
     has_primary=False,
