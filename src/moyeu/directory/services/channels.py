@@ -250,3 +250,46 @@ def write_rows(model: type[models.Model], owner: Mapping[str, Any], rows: Sequen
         model(**owner, **{k: v for k, v in row.items() if k != "index"}, position=position)
         for position, row in enumerate(rows)
     )
+
+
+def apply_flat_channels(
+    values: dict[str, Any],
+    nested: dict[str, Any],
+    rows: dict[str, list[Row]],
+    region: str,
+    errors: Errors,
+    *,
+    default_phone_kind: str,
+) -> None:
+    """Clean the e-mail and phone lists, or fold a flat ``email``/``phone`` into them.
+
+    A list given replaces the rows; a flat value given alone replaces the primary row. Either
+    way the record's flat columns end up repeating the primary row.
+    """
+    if "emails" in nested:
+        rows["emails"] = clean_emails(nested["emails"], errors)
+    elif "email" in values:
+        single = single_email(values, errors)
+        kind = rows["emails"][0]["kind"] if rows["emails"] else "work"
+        rows["emails"] = replace_primary(
+            rows["emails"], dict(single, kind=kind) if single else None
+        )
+        nested["emails"] = rows["emails"]
+    if "phones" in nested:
+        rows["phones"] = clean_phones(nested["phones"], region, errors)
+    elif "phone" in values:
+        values["phone"] = clean_text(values["phone"])
+        try:
+            number, e164 = clean_phone(values["phone"], region) if values["phone"] else ("", "")
+        except ValueError as exc:
+            add_error(errors, "phone", str(exc))
+            number = e164 = ""
+        kind = rows["phones"][0]["kind"] if rows["phones"] else default_phone_kind
+        new = {"kind": kind, "number": number, "e164": e164} if e164 else None
+        rows["phones"] = replace_primary(rows["phones"], new)
+        nested["phones"] = rows["phones"]
+    if "emails" in nested:
+        values["email"] = rows["emails"][0]["email"] if rows["emails"] else ""
+    if "phones" in nested:
+        values["phone"] = rows["phones"][0]["number"] if rows["phones"] else ""
+        values["phone_e164"] = rows["phones"][0]["e164"] if rows["phones"] else ""

@@ -33,7 +33,6 @@ from moyeu.directory.services.channels import Errors, Row, add_error
 from moyeu.directory.services.normalise import (
     clean_language,
     clean_name,
-    clean_phone,
     clean_text,
     default_region,
 )
@@ -103,34 +102,7 @@ def prepare(
         values["account_id"] if "account_id" in values else getattr(current, "account_id", None)
     )
     region = _region(account_id, rows["addresses"])
-    if "emails" in nested:
-        rows["emails"] = channels.clean_emails(nested["emails"], errors)
-    elif "email" in values:
-        single = channels.single_email(values, errors)
-        kind = rows["emails"][0]["kind"] if rows["emails"] else "work"
-        rows["emails"] = channels.replace_primary(
-            rows["emails"], dict(single, kind=kind) if single else None
-        )
-
-        nested["emails"] = rows["emails"]
-    if "phones" in nested:
-        rows["phones"] = channels.clean_phones(nested["phones"], region, errors)
-    elif "phone" in values:
-        values["phone"] = clean_text(values["phone"])
-        try:
-            number, e164 = clean_phone(values["phone"], region) if values["phone"] else ("", "")
-        except ValueError as exc:
-            add_error(errors, "phone", str(exc))
-            number = e164 = ""
-        kind = rows["phones"][0]["kind"] if rows["phones"] else "mobile"
-        new = {"kind": kind, "number": number, "e164": e164} if e164 else None
-        rows["phones"] = channels.replace_primary(rows["phones"], new)
-        nested["phones"] = rows["phones"]
-    if "emails" in nested:
-        values["email"] = rows["emails"][0]["email"] if rows["emails"] else ""
-    if "phones" in nested:
-        values["phone"] = rows["phones"][0]["number"] if rows["phones"] else ""
-        values["phone_e164"] = rows["phones"][0]["e164"] if rows["phones"] else ""
+    channels.apply_flat_channels(values, nested, rows, region, errors, default_phone_kind="mobile")
     channels.flat_conflicts(channels.cleaned_flat(flat, region), listed, values, errors)
     if errors:
         channels.field_errors(copy.copy(current) if current else Contact(), values, errors)
