@@ -249,3 +249,302 @@ def test_child_rows_and_links_move_with_clashes_resolved_and_undone(personas: Pe
     assert sorted(ContactEmail.objects.values_list("contact_id", "email", "is_primary")) == (
         before_emails
     )
+
+
+def _rows(model: Any, owner: str, pk: Any, *columns: str) -> list[tuple[Any, ...]]:
+    """A record's child rows in their order, primary flag and position included."""
+    return list(
+        model.objects.filter(**{owner: pk})
+        .order_by("position", "pk")
+        .values_list(*columns, "is_primary", "position")
+    )
+
+
+def _all_rows(model: Any, *columns: str) -> list[tuple[Any, ...]]:
+    return sorted(model.objects.values_list(*columns, "is_primary", "position"))
+
+
+def test_chosen_loser_email_and_phone_become_the_contacts_primary_rows(
+    personas: Personas,
+) -> None:
+    from moyeu.directory.models import ContactEmail, ContactPhone
+
+    actor = personas.actor("manager")
+    survivor = contact_create(
+        actor=actor,
+        values={
+            "last_name": "Roux",
+            "emails": [{"email": "a@roux.fr"}, {"email": "a2@roux.fr"}],
+            "phone": "01 42 00 00 01",
+            "owner": personas.owner,
+        },
+    )
+    loser = contact_create(
+        actor=actor,
+        values={
+            "last_name": "Roux",
+            "email": "b@roux.fr",
+            "phones": [{"number": "06 12 34 56 78"}, {"number": "01 42 00 00 02"}],
+            "owner": personas.owner,
+        },
+    )
+    emails_before = _all_rows(ContactEmail, "contact_id", "email")
+    phones_before = _all_rows(ContactPhone, "contact_id", "e164")
+    before = {pk: _state(Contact, pk) for pk in (survivor.pk, loser.pk)}
+    merge = contact_merge(
+        actor=actor,
+        survivor_id=survivor.pk,
+        loser_ids=[loser.pk],
+        choices={"email": loser.pk, "phone": loser.pk},
+    )
+    survivor.refresh_from_db()
+    assert (survivor.email, survivor.phone, survivor.phone_e164) == (
+        "b@roux.fr",
+        "06 12 34 56 78",
+        "+33612345678",
+    )
+    assert _rows(ContactEmail, "contact", survivor.pk, "email") == [
+        ("b@roux.fr", True, 0),
+        ("a@roux.fr", False, 1),
+        ("a2@roux.fr", False, 2),
+    ]
+    assert _rows(ContactPhone, "contact", survivor.pk, "e164") == [
+        ("+33612345678", True, 0),
+        ("+33142000001", False, 1),
+        ("+33142000002", False, 2),
+    ]
+    # The audit and the event show the survivor as it now is.
+    payload = OutboxEvent.objects.get(type="contact.merged").payload["survivor"]
+    assert payload["email"] == "b@roux.fr"
+    assert payload["emails"][0] == {"kind": "work", "email": "b@roux.fr", "is_primary": True}
+
+    merge_undo(actor=actor, merge_id=merge.pk)
+    assert _all_rows(ContactEmail, "contact_id", "email") == emails_before
+    assert _all_rows(ContactPhone, "contact_id", "e164") == phones_before
+    assert {pk: _state(Contact, pk) for pk in (survivor.pk, loser.pk)} == before
+
+
+def test_the_survivors_own_values_keep_its_primary_rows_first(personas: Personas) -> None:
+    from moyeu.directory.models import ContactEmail
+
+    actor = personas.actor("manager")
+    survivor = contact_create(
+        actor=actor, values={"last_name": "Roux", "email": "a@roux.fr", "owner": personas.owner}
+    )
+    loser = contact_create(
+        actor=actor,
+        values={
+            "last_name": "Roux",
+            "emails": [{"email": "b@roux.fr"}, {"email": "c@roux.fr"}],
+            "owner": personas.owner,
+        },
+    )
+    contact_merge(actor=actor, survivor_id=survivor.pk, loser_ids=[loser.pk])
+    survivor.refresh_from_db()
+    assert survivor.email == "a@roux.fr"
+    assert _rows(ContactEmail, "contact", survivor.pk, "email") == [
+        ("a@roux.fr", True, 0),
+        ("b@roux.fr", False, 1),
+        ("c@roux.fr", False, 2),
+    ]
+
+
+def test_chosen_loser_account_becomes_the_primary_link_and_undo_restores(
+    personas: Personas,
+) -> None:
+    from moyeu.directory.models import AccountContactLink
+
+    actor = personas.actor("manager")
+    shared = account_create(actor=actor, values={"name": "Shared", "owner": personas.owner})
+    other = account_create(actor=actor, values={"name": "Other", "owner": personas.owner})
+    survivor = contact_create(
+        actor=actor,
+        values={"last_name": "Roux", "account_id": shared.pk, "owner": personas.owner},
+    )
+    loser = contact_create(
+        actor=actor,
+        values={
+            "last_name": "Roux",
+            "owner": personas.owner,
+            "links": [
+                {"account": str(other.pk), "role": "CFO"},
+                {"account": str(shared.pk), "role": "Buyer"},
+            ],
+        },
+    )
+    before = _all_rows(AccountContactLink, "contact_id", "account_id", "role")
+    merge = contact_merge(
+        actor=actor, survivor_id=survivor.pk, loser_ids=[loser.pk], choices={"account": loser.pk}
+    )
+    survivor.refresh_from_db()
+    assert survivor.account_id == other.pk
+    assert _rows(AccountContactLink, "contact", survivor.pk, "account_id") == [
+        (other.pk, True, 0),
+        (shared.pk, False, 1),
+    ]
+    merge_undo(actor=actor, merge_id=merge.pk)
+    assert _all_rows(AccountContactLink, "contact_id", "account_id", "role") == before
+    assert Contact.objects.get(pk=survivor.pk).account_id == shared.pk
+    assert Contact.objects.get(pk=loser.pk).account_id == other.pk
+
+
+def test_chosen_loser_email_phone_and_address_become_the_accounts_primary_rows(
+    personas: Personas,
+) -> None:
+    from moyeu.directory.models import AccountEmail, AccountPhone, Address
+
+    actor = personas.actor("manager")
+    survivor = account_create(
+        actor=actor,
+        values={
+            "name": "ACME",
+            "email": "contact@acme.fr",
+            "phone": "01 42 00 00 01",
+            "postcode": "75001",
+            "city": "Paris",
+            "country": "FR",
+            "owner": personas.owner,
+        },
+    )
+    loser = account_create(
+        actor=actor,
+        values={
+            "name": "Acme SAS",
+            "email": "info@acme.fr",
+            "phone": "+41 44 668 18 00",
+            "addresses": [
+                {"kind": "shipping", "postcode": "69002", "city": "Lyon", "country": "FR"},
+                {"kind": "billing", "postcode": "8001", "city": "Zürich", "country": "CH"},
+            ],
+            "owner": personas.owner,
+        },
+    )
+    before_rows = (
+        _all_rows(AccountEmail, "account_id", "email"),
+        _all_rows(AccountPhone, "account_id", "e164"),
+        _all_rows(Address, "account_id", "postcode"),
+    )
+    before = {pk: _state(Account, pk) for pk in (survivor.pk, loser.pk)}
+    merge = account_merge(
+        actor=actor,
+        survivor_id=survivor.pk,
+        loser_ids=[loser.pk],
+        choices={"email": loser.pk, "phone_e164": loser.pk, "city": loser.pk},
+    )
+    survivor.refresh_from_db()
+    assert (survivor.email, survivor.phone, survivor.phone_e164) == (
+        "info@acme.fr",
+        "+41 44 668 18 00",
+        "+41446681800",
+    )
+    assert (survivor.postcode, survivor.city, survivor.country) == ("69002", "Lyon", "FR")
+    assert _rows(AccountEmail, "account", survivor.pk, "email") == [
+        ("info@acme.fr", True, 0),
+        ("contact@acme.fr", False, 1),
+    ]
+    assert _rows(AccountPhone, "account", survivor.pk, "e164") == [
+        ("+41446681800", True, 0),
+        ("+33142000001", False, 1),
+    ]
+    assert _rows(Address, "account", survivor.pk, "postcode") == [
+        ("69002", True, 0),
+        ("8001", False, 1),
+    ]
+    merge_undo(actor=actor, merge_id=merge.pk)
+    assert (
+        _all_rows(AccountEmail, "account_id", "email"),
+        _all_rows(AccountPhone, "account_id", "e164"),
+        _all_rows(Address, "account_id", "postcode"),
+    ) == before_rows
+    assert {pk: _state(Account, pk) for pk in (survivor.pk, loser.pk)} == before
+
+
+def test_columns_of_one_primary_row_come_from_one_record(personas: Personas) -> None:
+    from moyeu.core.errors import ValidationFailed
+
+    actor = personas.actor("manager")
+    survivor = account_create(
+        actor=actor,
+        values={
+            "name": "ACME",
+            "postcode": "75001",
+            "city": "Paris",
+            "country": "FR",
+            "owner": personas.owner,
+        },
+    )
+    loser = account_create(
+        actor=actor,
+        values={
+            "name": "Acme",
+            "postcode": "69002",
+            "city": "Lyon",
+            "country": "FR",
+            "owner": personas.owner,
+        },
+    )
+    before = {pk: _state(Account, pk) for pk in (survivor.pk, loser.pk)}
+    with pytest.raises(ValidationFailed) as caught:
+        account_merge(
+            actor=actor,
+            survivor_id=survivor.pk,
+            loser_ids=[loser.pk],
+            choices={"postcode": survivor.pk, "city": loser.pk},
+        )
+    assert caught.value.errors == {"fields.city": ["Choose the same record as for postcode."]}
+    assert {pk: _state(Account, pk) for pk in (survivor.pk, loser.pk)} == before
+    assert MergeRecord.objects.count() == 0
+
+
+def test_a_kept_flat_only_address_gets_a_primary_row_that_undo_removes(
+    personas: Personas,
+) -> None:
+    from moyeu.directory.models import Address
+
+    actor = personas.actor("manager")
+    survivor = account_create(
+        actor=actor,
+        values={
+            "name": "ACME",
+            "postcode": "75001",
+            "city": "Paris",
+            "country": "FR",
+            "owner": personas.owner,
+        },
+    )
+    loser = account_create(
+        actor=actor,
+        values={
+            "name": "Acme",
+            "addresses": [{"postcode": "69002", "city": "Lyon", "country": "FR"}],
+            "owner": personas.owner,
+        },
+    )
+    assert not Address.objects.filter(account=survivor).exists()
+    before = _all_rows(Address, "account_id", "postcode")
+    merge = account_merge(actor=actor, survivor_id=survivor.pk, loser_ids=[loser.pk])
+    survivor.refresh_from_db()
+    assert (survivor.postcode, survivor.city, survivor.country) == ("75001", "Paris", "FR")
+    assert _rows(Address, "account", survivor.pk, "postcode", "city", "kind") == [
+        ("75001", "Paris", "billing", True, 0),
+        ("69002", "Lyon", "billing", False, 1),
+    ]
+    merge_undo(actor=actor, merge_id=merge.pk)
+    assert _all_rows(Address, "account_id", "postcode") == before
+    assert Account.objects.get(pk=survivor.pk).postcode == "75001"
+
+
+def test_a_blank_chosen_email_keeps_the_primary_row_and_its_value(personas: Personas) -> None:
+    from moyeu.directory.models import ContactEmail
+
+    actor = personas.actor("manager")
+    survivor = contact_create(
+        actor=actor, values={"last_name": "Roux", "email": "a@roux.fr", "owner": personas.owner}
+    )
+    loser = contact_create(actor=actor, values={"last_name": "Roux", "owner": personas.owner})
+    contact_merge(
+        actor=actor, survivor_id=survivor.pk, loser_ids=[loser.pk], choices={"email": loser.pk}
+    )
+    survivor.refresh_from_db()
+    assert survivor.email == "a@roux.fr"
+    assert _rows(ContactEmail, "contact", survivor.pk, "email") == [("a@roux.fr", True, 0)]

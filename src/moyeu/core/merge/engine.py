@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from moyeu.core.context import Actor, action_context, current_correlation_id
 from moyeu.core.errors import ValidationFailed, VersionConflict
+from moyeu.core.merge.primaries import align_primaries, chosen_rows, mirror_sources, mirrors_of
 from moyeu.core.merge.relations import move_rows, relations_to, row_values, to_json
 from moyeu.core.models import DuplicateCandidate, DuplicateStatus, MergeRecord, MoyeuModel
 from moyeu.core.services import audit, events
@@ -43,9 +44,10 @@ def _chosen_values(
     survivor: MoyeuModel,
     losers: Sequence[MoyeuModel],
     choices: Mapping[str, uuid.UUID],
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """The survivor's new values: the record chosen per field, else the survivor's own value,
-    filled from the first loser that has one when the survivor's is empty."""
+    filled from the first loser that has one when the survivor's is empty; and the record
+    each mirror of a primary child row comes from (see :mod:`moyeu.core.merge.primaries`)."""
     by_id = {obj.pk: obj for obj in (survivor, *losers)}
     fields = {f.name: f for f in mergeable_fields(type(survivor)) if f.name != "custom"}
     unknown = [name for name in choices if name not in fields and not name.startswith("custom.")]
@@ -88,7 +90,13 @@ def _chosen_values(
             else:
                 custom[key] = value
     values["custom"] = custom
-    return values
+    # Columns repeating a primary child row (e-mail, phone, address) come from one record.
+    names = {name: field.attname for name, field in fields.items()}
+    sources = mirror_sources(survivor, losers, choices, names)
+    for mirror in mirrors_of(type(survivor)):
+        for flat in mirror.flat:
+            values[flat] = getattr(by_id[sources[mirror.accessor]], flat)
+    return values, sources
 
 
 def _lock_all(
@@ -135,9 +143,13 @@ def merge_records(
             "survivor_before": row_values(survivor),
             "losers": [row_values(loser) for loser in losers],
         }
-        for attname, value in _chosen_values(survivor, losers, choices or {}).items():
+        values, sources = _chosen_values(survivor, losers, choices or {})
+        for attname, value in values.items():
             setattr(survivor, attname, value)
+        wanted = chosen_rows(locked, sources)
         data["moves"] = move_rows(relations_to(model), losers_wanted, survivor_id)
+        # The row whose value was chosen becomes primary; the flat columns repeat it.
+        data["primaries"] = align_primaries(survivor, wanted, values)
         data["candidates"] = _close_candidates(f"{module}.{name}", survivor_id, losers_wanted)
         for loser in losers:
             audit.record(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from moyeu.core.context import Actor, action_context
 from moyeu.core.errors import Conflict, NotFound
+from moyeu.core.merge.primaries import restore_primaries
 from moyeu.core.merge.relations import from_values, model_of
 from moyeu.core.models import DuplicateCandidate, DuplicateStatus, MergeRecord, MoyeuModel
 from moyeu.core.services import audit, events
@@ -65,6 +66,7 @@ def _changed_since(merge: MergeRecord, survivor: MoyeuModel) -> list[str]:
 
 
 def _replay_backwards(merge: MergeRecord) -> None:
+    restore_primaries(merge.data.get("primaries", []))
     for move in reversed(merge.data["moves"]):
         model = model_of(move["model"])
         manager = model._default_manager

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +45,13 @@ class Account(MoyeuModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="subsidiaries",
+    )
+
+    # Flat columns repeating the primary child row, kept in step by the merge (core.merge).
+    merge_mirrors: ClassVar[tuple[tuple[str, tuple[tuple[str, str], ...]], ...]] = (
+        ("emails", (("email", "email"),)),
+        ("phones", (("phone", "number"), ("phone_e164", "e164"))),
+        ("addresses", (("postcode", "postcode"), ("city", "city"), ("country", "country"))),
     )
 
     class Meta:

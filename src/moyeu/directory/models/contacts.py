@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import models
 from django.db.models import F
@@ -39,6 +39,13 @@ class Contact(MoyeuModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="contacts",
+    )
+
+    # Flat columns repeating the primary child row, kept in step by the merge (core.merge).
+    merge_mirrors: ClassVar[tuple[tuple[str, tuple[tuple[str, str], ...]], ...]] = (
+        ("emails", (("email", "email"),)),
+        ("phones", (("phone", "number"), ("phone_e164", "e164"))),
+        ("account_links", (("account_id", "account_id"),)),
     )
 
     class Meta:
