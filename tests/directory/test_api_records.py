@@ -160,6 +160,7 @@ def test_contact_links_in_and_out(clients: dict[str, ApiClient]) -> None:
     ]
     assert body["phones"][0]["e164"] == "+32470123456"
     assert owner.get(f"/contacts/{body['id']}").body == body
+    assert owner.get("/contacts").body["items"] == [body]  # the list's child rows, read raw
     moved = owner.patch(f"/contacts/{body['id']}", {"account": group})
     assert moved.body["account"] == group
     assert [(link["account"], link["is_primary"]) for link in moved.body["links"]] == [
