@@ -16,6 +16,29 @@ from django.utils import translation
 from tests.personas import Personas, make_personas
 
 
+@pytest.fixture(autouse=True)
+def audit_codes_are_declared() -> Iterator[None]:
+    """Every audit entry any test writes carries a code the registry declares."""
+    from django.db.models.signals import post_save
+
+    from moyeu.core.models import AuditEntry
+    from moyeu.core.registry import registry
+
+    written: set[str] = set()
+
+    def seen(sender: Any, instance: AuditEntry, created: bool, **kwargs: Any) -> None:
+        if created:
+            written.add(instance.code)
+
+    post_save.connect(seen, sender=AuditEntry, dispatch_uid="tests.audit_codes")
+    try:
+        yield
+    finally:
+        post_save.disconnect(sender=AuditEntry, dispatch_uid="tests.audit_codes")
+    undeclared = sorted(written - registry.audit_codes())
+    assert not undeclared, f"audit codes written but not declared in the registry: {undeclared}"
+
+
 @pytest.fixture
 def personas(db: None) -> Personas:
     return make_personas()

@@ -38,6 +38,20 @@ def test_declarations_are_reachable_by_model() -> None:
     assert "directory.contact.updated" in registry.audit_codes()
 
 
+def test_platform_audit_codes_are_declared_and_closed_after_start() -> None:
+    codes = registry.audit_codes()
+    assert {"core.duplicate.dismissed", "core.duplicate.scan_started"} <= codes
+    assert {"core.custom_field.created", "core.validation_rule.deleted"} <= codes
+    assert {"directory.contact.imported", "directory.account.import_reverted"} <= codes
+    assert "core.duplicate.merged" not in codes
+    with pytest.raises(ImproperlyConfigured, match="registry is locked"):
+        registry.declare_audit_codes(["core.late.code"])
+    fresh = Registry()
+    fresh.register(ModuleSpec(label="x", verbose_name="X", audit_codes=["x.thing.made"]))
+    fresh.declare_audit_codes(["core.thing.done"])
+    assert fresh.audit_codes() == {"x.thing.made", "core.thing.done"}
+
+
 def test_a_module_cannot_register_twice() -> None:
     fresh = Registry()
     fresh.register(ModuleSpec(label="x", verbose_name="X"))

@@ -7,3 +7,19 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from moyeu.core.dedup.queue import AUDIT_CODES as DUPLICATE_CODES
+        from moyeu.core.registry import registry
+
+        registry.declare_audit_codes(
+            [
+                "core.custom_field.created",
+                "core.custom_field.updated",
+                "core.custom_field.deleted",
+                "core.validation_rule.created",
+                "core.validation_rule.updated",
+                "core.validation_rule.deleted",
+                *DUPLICATE_CODES,
+            ]
+        )

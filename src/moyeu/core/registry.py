@@ -59,6 +59,7 @@ class ModuleSpec:
 class Registry:
     def __init__(self) -> None:
         self._modules: dict[str, ModuleSpec] = {}
+        self._platform_audit_codes: set[str] = set()
         self._locked = False
 
     def register(self, spec: ModuleSpec) -> None:
@@ -69,6 +70,14 @@ class Registry:
         if spec.label in self._modules:
             raise ImproperlyConfigured(f"module {spec.label!r} registered twice")
         self._modules[spec.label] = spec
+
+    def declare_audit_codes(self, codes: Iterable[str]) -> None:
+        """Audit codes the platform itself writes (core, data-io), beside the modules' own."""
+        if self._locked:
+            raise ImproperlyConfigured(
+                "audit codes declared after start-up; the registry is locked"
+            )
+        self._platform_audit_codes.update(codes)
 
     def lock(self) -> None:
         self._locked = True
@@ -99,7 +108,8 @@ class Registry:
         return {event for spec in self._modules.values() for event in spec.event_types}
 
     def audit_codes(self) -> set[str]:
-        return {code for spec in self._modules.values() for code in spec.audit_codes}
+        codes = {code for spec in self._modules.values() for code in spec.audit_codes}
+        return codes | self._platform_audit_codes
 
 
 registry = Registry()

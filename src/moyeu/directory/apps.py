@@ -45,6 +45,11 @@ class DirectoryConfig(ModuleConfig):
         "account.merge_undone",
         "contact.merged",
         "contact.merge_undone",
+        # Written per import batch by the data-io app (moyeu.dataio.writer).
+        "account.imported",
+        "account.import_reverted",
+        "contact.imported",
+        "contact.import_reverted",
     ]
     audit_codes = [
         "directory.account.created",
@@ -59,5 +64,9 @@ class DirectoryConfig(ModuleConfig):
         "directory.account.merge_undone",
         "directory.contact.merged",
         "directory.contact.merge_undone",
+        "directory.account.imported",
+        "directory.account.import_reverted",
+        "directory.contact.imported",
+        "directory.contact.import_reverted",
     ]
     timeline_kinds = []

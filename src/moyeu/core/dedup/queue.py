@@ -23,6 +23,11 @@ from moyeu.core.services import audit
 
 _NOTHING = Q(pk__in=[])
 
+# Declared in the registry by the core app (moyeu.core.apps).
+DISMISSED = "core.duplicate.dismissed"
+SCAN_STARTED = "core.duplicate.scan_started"
+AUDIT_CODES = (DISMISSED, SCAN_STARTED)
+
 
 def may_merge_some(actor: Actor, record_type: str) -> bool:
     """Whether ``actor`` has a ``merge`` grant on this record type (menus, scans)."""
@@ -72,7 +77,7 @@ def candidate_dismiss(*, actor: Actor, candidate_id: int) -> DuplicateCandidate:
         candidate.save(update_fields=["status", "resolved_at", "resolved_by"])
         audit.record(
             None,
-            "core.duplicate.dismissed",
+            DISMISSED,
             actor,
             data={
                 "record_type": candidate.record_type,
@@ -93,5 +98,5 @@ def scan_start(*, actor: Actor, record_type: str) -> tuple[DuplicateScan, str]:
     with action_context(channel=actor.channel), transaction.atomic():
         scan = DuplicateScan.objects.create(record_type=record_type, created_by=actor.user)
         result = duplicate_scan.enqueue(str(scan.pk))
-        audit.record(None, "core.duplicate.scan_started", actor, data={"record_type": record_type})
+        audit.record(None, SCAN_STARTED, actor, data={"record_type": record_type})
     return scan, str(result.id)
