@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
@@ -100,3 +102,90 @@ def scan_start(*, actor: Actor, record_type: str) -> tuple[DuplicateScan, str]:
         result = duplicate_scan.enqueue(str(scan.pk))
         audit.record(None, SCAN_STARTED, actor, data={"record_type": record_type})
     return scan, str(result.id)
+
+
+@dataclass
+class Cluster:
+    """Records linked by open pairs (certain or possible), which may all be one.
+
+    ``id`` is the smallest record id of the cluster: it stays the same while the cluster does.
+    ``distinct`` lists the pairs inside it that someone marked as not duplicates.
+    """
+
+    id: uuid.UUID
+    record_type: str
+    record_ids: list[uuid.UUID]
+    score: float
+    level: str
+    pair_ids: list[int]
+    pairs: list[DuplicateCandidate] = field(default_factory=list)
+    distinct: list[tuple[uuid.UUID, uuid.UUID]] = field(default_factory=list)
+
+
+def _components(edges: list[tuple[uuid.UUID, uuid.UUID]]) -> dict[uuid.UUID, uuid.UUID]:
+    """Each record's cluster id (the smallest id of its connected component)."""
+    parent: dict[uuid.UUID, uuid.UUID] = {}
+
+    def root(node: uuid.UUID) -> uuid.UUID:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for first, second in edges:
+        a, b = root(first), root(second)
+        if a != b:
+            # The smaller id becomes the root, so a root is its component's smallest id.
+            parent[max(a, b)] = min(a, b)
+    return {node: root(node) for node in parent}
+
+
+def cluster_map(actor: Actor, record_type: str) -> dict[uuid.UUID, uuid.UUID]:
+    """Record id → cluster id, over the open pairs ``actor`` may see."""
+    rows = visible_candidates(actor, record_type).values_list("first_id", "second_id")
+    return _components(list(rows))
+
+
+def visible_clusters(actor: Actor, record_type: str) -> list[Cluster]:
+    """The clusters of the open pairs ``actor`` may see, best pair score first, without their
+    pairs and distinct pairs (see :func:`fill_clusters`)."""
+    rows = list(
+        visible_candidates(actor, record_type).values_list(
+            "pk", "first_id", "second_id", "score", "level"
+        )
+    )
+    component = _components([(first, second) for _pk, first, second, _s, _l in rows])
+    clusters: dict[uuid.UUID, Cluster] = {}
+    for pk, first, second, score, level in rows:  # best score first
+        key = component[first]
+        cluster = clusters.get(key)
+        if cluster is None:
+            cluster = clusters[key] = Cluster(key, record_type, [], score, level, [])
+        cluster.pair_ids.append(pk)
+        cluster.record_ids.extend((first, second))
+        if level == "certain":
+            cluster.level = "certain"
+    for cluster in clusters.values():
+        cluster.record_ids = sorted(set(cluster.record_ids))
+    return sorted(clusters.values(), key=lambda c: (-c.score, c.id))
+
+
+def fill_clusters(clusters: list[Cluster]) -> list[Cluster]:
+    """Load the pairs (best first) and the pairs marked distinct of ``clusters``."""
+    if not clusters:
+        return clusters
+    pair_ids = [pk for cluster in clusters for pk in cluster.pair_ids]
+    pairs = {c.pk: c for c in DuplicateCandidate.objects.filter(pk__in=pair_ids)}
+    members = {pk: cluster for cluster in clusters for pk in cluster.record_ids}
+    dismissed = DuplicateDismissal.objects.filter(
+        record_type=clusters[0].record_type,
+        first_id__in=list(members),
+        second_id__in=list(members),
+    ).order_by("first_id", "second_id")
+    for cluster in clusters:
+        cluster.pairs = [pairs[pk] for pk in cluster.pair_ids if pk in pairs]
+    for first, second in dismissed.values_list("first_id", "second_id"):
+        if members[first] is members[second]:
+            members[first].distinct.append((first, second))
+    return clusters

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime
+import json
 import uuid
 from typing import Any, Literal
 
+from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from moyeu.api.auth import actor_of
-from moyeu.api.pagination import Ordering, paginate
+from moyeu.api.pagination import Ordering, encode_cursor
+from moyeu.api.problems import ApiProblem
 from moyeu.api.schemas import Page
 from moyeu.core.dedup import find_duplicates
 from moyeu.core.dedup import queue as dedup_queue
@@ -38,12 +43,44 @@ class CandidateOut(Schema):
     reasons: list[ReasonOut]
     status: DuplicateStatus
     found_at: datetime.datetime
+    cluster: uuid.UUID | None = Field(
+        default=None,
+        description="The cluster of open pairs this pair belongs to (see /duplicates/clusters); "
+        "null for a reviewed pair.",
+    )
 
 
 class CandidateQuery(Schema):
     record_type: RecordTypeName = "directory.contact"
     status: DuplicateStatus = DuplicateStatus.OPEN
+    cluster: uuid.UUID | None = Field(
+        default=None, description="Only the open pairs of this cluster."
+    )
     limit: int = Field(default=25, ge=1, le=200)
+    cursor: str | None = None
+
+
+class ClusterOut(Schema):
+    id: uuid.UUID = Field(
+        description="The smallest record id of the cluster: the same while its records are."
+    )
+    record_type: str
+    size: int = Field(description="How many records the cluster links.")
+    record_ids: list[uuid.UUID]
+    score: float = Field(description="The best score of its pairs.")
+    level: Literal["certain", "possible"] = Field(
+        description="certain when one of its pairs is certain."
+    )
+    pairs: list[CandidateOut] = Field(description="Its open pairs, best score first.")
+    distinct_pairs: list[tuple[uuid.UUID, uuid.UUID]] = Field(
+        description="Pairs of its records someone marked as not duplicates: merging the whole "
+        "cluster would merge them anyway."
+    )
+
+
+class ClusterQuery(Schema):
+    record_type: RecordTypeName = "directory.contact"
+    limit: int = Field(default=25, ge=1, le=100)
     cursor: str | None = None
 
 
@@ -97,12 +134,80 @@ contact_merge_router = Router(tags=["contacts"])
 account_merge_router = Router(tags=["accounts"])
 
 
+_BEST_FIRST = Ordering("score", descending=True)
+
+
+def _encode(score: float, last_id: Any) -> str:
+    return encode_cursor(_BEST_FIRST, {"score": score, "id": last_id}, "id")
+
+
+def _decode(cursor: str, parse: Any) -> tuple[float, Any]:
+    """(score, id) of the last item of the previous page; 400 naming ``cursor`` if broken."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if payload["o"] != _BEST_FIRST.label:
+            raise ValueError("cursor of another ordering")
+        return float(payload["v"]), parse(payload["id"])
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        message = "Invalid cursor; start again without one."
+        raise ApiProblem(400, "api.bad_filter", message, errors=[("cursor", message)]) from None
+
+
 @duplicates_router.get("", response=Page[CandidateOut])
 def list_duplicates(request: HttpRequest, query: Query[CandidateQuery]) -> Any:
-    """Pairs of which you may see both records, best score first, with the reason per field."""
-    rows = dedup_queue.visible_candidates(actor_of(request), query.record_type, query.status)
-    ordering = Ordering("score", descending=True)
-    items, cursor = paginate(rows, ordering=ordering, cursor=query.cursor, limit=query.limit)
+    """Pairs of which you may see both records, best score first, with the reason per field.
+
+    Open pairs carry their `cluster`; `?cluster=` lists the open pairs of one cluster."""
+    actor = actor_of(request)
+    rows = dedup_queue.visible_candidates(actor, query.record_type, query.status)
+    clusters: dict[uuid.UUID, uuid.UUID] = {}
+    if query.status == DuplicateStatus.OPEN:
+        clusters = dedup_queue.cluster_map(actor, query.record_type)
+    if query.cluster is not None:
+        members = [pk for pk, key in clusters.items() if key == query.cluster]
+        rows = rows.filter(first_id__in=members)
+    if query.cursor:
+        score, last_id = _decode(query.cursor, int)
+        rows = rows.filter(Q(score__lt=score) | Q(score=score, id__gt=last_id))
+    items = list(rows[: query.limit + 1])
+    cursor = None
+    if len(items) > query.limit:
+        items = items[: query.limit]
+        cursor = _encode(items[-1].score, items[-1].pk)
+    for item in items:
+        item.cluster = clusters.get(item.first_id)  # type: ignore[attr-defined]
+    return {"items": items, "next_cursor": cursor}
+
+
+@duplicates_router.get("/clusters", response=Page[ClusterOut])
+def list_duplicate_clusters(request: HttpRequest, query: Query[ClusterQuery]) -> Any:
+    """Records linked by open pairs you may see (connected components), best score first.
+
+    Merge one with `POST /contacts/merge` (or `/accounts/merge`): a survivor and the others as
+    losers."""
+    clusters = dedup_queue.visible_clusters(actor_of(request), query.record_type)
+    if query.cursor:
+        score, last_id = _decode(query.cursor, uuid.UUID)
+        clusters = [c for c in clusters if (-c.score, c.id) > (-score, last_id)]
+    page = clusters[: query.limit]
+    cursor = _encode(page[-1].score, page[-1].id) if len(clusters) > query.limit else None
+    items = []
+    for cluster in dedup_queue.fill_clusters(page):
+        for pair in cluster.pairs:
+            pair.cluster = cluster.id  # type: ignore[attr-defined]
+        items.append(
+            {
+                "id": cluster.id,
+                "record_type": cluster.record_type,
+                "size": len(cluster.record_ids),
+                "record_ids": cluster.record_ids,
+                "score": cluster.score,
+                "level": cluster.level,
+                "pairs": cluster.pairs,
+                "distinct_pairs": cluster.distinct,
+            }
+        )
     return {"items": items, "next_cursor": cursor}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,7 @@ from moyeu.core.dedup import find_duplicates, queue
 from moyeu.core.dedup.registry import spec_for
 from moyeu.core.errors import MoyeuError
 from moyeu.core.merge import mergeable_fields
+from moyeu.core.merge.primaries import followers
 from moyeu.core.models import MergeRecord
 from moyeu.directory.models import Account, Contact
 from moyeu.directory.services import merge as merge_services
@@ -26,6 +28,7 @@ TYPES: dict[str, tuple[str, type[Contact] | type[Account]]] = {
     "account": ("directory.account", Account),
 }
 QUEUE_SIZE = 100
+MERGE_MAX = 21  # a survivor and at most 20 losers, as the API takes them
 
 
 def _type(name: str) -> tuple[str, type[Contact] | type[Account]]:
@@ -39,15 +42,35 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
     name = request.GET.get("type", "contact")
     record_type, model = _type(name)
     actor = request.actor  # type: ignore[attr-defined]
+    view = "clusters" if request.GET.get("view") == "clusters" else "pairs"
+    context: dict[str, Any] = {
+        "type": name,
+        "view": view,
+        "may_scan": queue.may_merge_some(actor, record_type),
+    }
+    if view == "clusters":
+        clusters = queue.fill_clusters(queue.visible_clusters(actor, record_type)[:QUEUE_SIZE])
+        ids = {pk for cluster in clusters for pk in cluster.record_ids}
+        records = {obj.pk: obj for obj in model.objects.filter(pk__in=ids)}
+        context["clusters"] = [
+            {
+                "cluster": cluster,
+                "records": [records[pk] for pk in cluster.record_ids if pk in records],
+                "distinct": [
+                    (records.get(first), records.get(second)) for first, second in cluster.distinct
+                ],
+                "merge_query": urlencode([("ids", str(pk)) for pk in cluster.record_ids]),
+                "too_big": len(cluster.record_ids) > MERGE_MAX,
+            }
+            for cluster in clusters
+        ]
+        context["merge_max"] = MERGE_MAX
+        return render(request, "directory/duplicates/clusters.html", context)
     candidates = list(queue.visible_candidates(actor, record_type)[:QUEUE_SIZE])
     ids = {pk for c in candidates for pk in (c.first_id, c.second_id)}
     records = {obj.pk: obj for obj in model.objects.filter(pk__in=ids)}
     rows = [(c, records.get(c.first_id), records.get(c.second_id)) for c in candidates]
-    context = {
-        "type": name,
-        "rows": [row for row in rows if row[1] is not None and row[2] is not None],
-        "may_scan": queue.may_merge_some(actor, record_type),
-    }
+    context["rows"] = [row for row in rows if row[1] is not None and row[2] is not None]
     return render(request, "directory/duplicates/list.html", context)
 
 
@@ -91,6 +114,8 @@ def duplicate_scan(request: HttpRequest) -> HttpResponse:
 
 def _merge_rows(model: Any, records: list[Any]) -> list[dict[str, Any]]:
     rows = []
+    follow = followers(model)
+    labels = {f.attname: f.verbose_name for f in mergeable_fields(model)}
     for field in mergeable_fields(model):
         if field.name == "custom":
             continue
@@ -101,41 +126,71 @@ def _merge_rows(model: Any, records: list[Any]) -> list[dict[str, Any]]:
                 "label": field.verbose_name,
                 "values": list(zip([str(obj.pk) for obj in records], values, strict=True)),
                 "differs": len({str(v) for v in values}) > 1,
+                # Columns of one primary e-mail/phone/address go with their first column.
+                "follows": labels.get(follow.get(field.attname, "")),
             }
         )
     return rows
 
 
+def _merge_ids(
+    request: HttpRequest, first: uuid.UUID | None, second: uuid.UUID | None
+) -> list[Any]:
+    if first is not None and second is not None:
+        return [first, second]
+    ids: list[uuid.UUID] = []
+    for raw in request.GET.getlist("ids"):
+        try:
+            pk = uuid.UUID(raw)
+        except ValueError:
+            raise Http404 from None
+        if pk not in ids:
+            ids.append(pk)
+    return ids
+
+
 @login_required
 def merge_page(
-    request: HttpRequest, type: str, first: uuid.UUID, second: uuid.UUID
+    request: HttpRequest,
+    type: str,
+    first: uuid.UUID | None = None,
+    second: uuid.UUID | None = None,
 ) -> HttpResponse:
+    """Side by side: two records (a pair) or a whole cluster (``?ids=…&ids=…``)."""
     _record_type, model = _type(type)
     actor = request.actor  # type: ignore[attr-defined]
-    found = {
-        o.pk: o for o in model.objects.visible_to(actor, "view").filter(pk__in=[first, second])
-    }
-    if len(found) < 2:
+    ids = _merge_ids(request, first, second)
+    if not 2 <= len(ids) <= MERGE_MAX:
         raise Http404
-    records = [found[first], found[second]]
+    found = {o.pk: o for o in model.objects.visible_to(actor, "view").filter(pk__in=ids)}
+    if len(found) < len(ids):
+        raise Http404
+    records = [found[pk] for pk in ids]
     if request.method == "POST":
-        survivor = uuid.UUID(request.POST["survivor"])
-        losers = [obj.pk for obj in records if obj.pk != survivor]
+        by_id = {str(obj.pk): obj for obj in records}
+        survivor = by_id.get(request.POST.get("survivor", ""))
+        rows = _merge_rows(model, records)
         choices = {
-            row["name"]: uuid.UUID(request.POST[f"field_{row['name']}"])
-            for row in _merge_rows(model, records)
-            if request.POST.get(f"field_{row['name']}")
+            row["name"]: by_id[request.POST[f"field_{row['name']}"]].pk
+            for row in rows
+            if request.POST.get(f"field_{row['name']}") in by_id and not row["follows"]
         }
-        versions = {
-            obj.pk: int(request.POST.get(f"version_{obj.pk}", obj.version)) for obj in records
-        }
+        versions: dict[Any, int] = {}
+        for obj in records:
+            raw = request.POST.get(f"version_{obj.pk}", "")
+            versions[obj.pk] = int(raw) if raw.isdigit() else obj.version
+        if survivor is None:
+            messages.error(request, _("Choose the record that stays."))
+            context = {"type": type, "records": records, "rows": rows}
+            return render(request, "directory/duplicates/merge.html", context, status=400)
+        losers = [obj.pk for obj in records if obj.pk != survivor.pk]
         service = (
             merge_services.contact_merge if type == "contact" else merge_services.account_merge
         )
         try:
             merge = service(
                 actor=actor,
-                survivor_id=survivor,
+                survivor_id=survivor.pk,
                 loser_ids=losers,
                 choices=choices,
                 expected_versions=versions,

@@ -21,6 +21,7 @@ urlpatterns = [
     path("duplicates/scan/", duplicates.duplicate_scan, name="duplicate_scan"),
     path("duplicates/warning/<str:type>/", duplicates.duplicate_warning, name="duplicate_warning"),
     path("duplicates/<int:pk>/dismiss/", duplicates.duplicate_dismiss, name="duplicate_dismiss"),
+    path("duplicates/merge/<str:type>/", duplicates.merge_page, name="merge_records"),
     path(
         "duplicates/merge/<str:type>/<uuid:first>/<uuid:second>/",
         duplicates.merge_page,
