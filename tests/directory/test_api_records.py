@@ -254,3 +254,34 @@ def test_outsiders_see_no_nested_rows(clients: dict[str, ApiClient]) -> None:
     make_accounts(clients["owner"])
     assert clients["outsider"].get("/accounts", phone="0142685300").body["items"] == []
     assert Contact.objects.count() == 0
+
+
+def test_swiss_vat_numbers_are_checked_and_compacted(
+    clients: dict[str, ApiClient], personas: Personas
+) -> None:
+    owner = clients["owner"]
+    created = owner.post(
+        "/accounts", {"name": "Horlogerie Léman", "vat_number": "che-116.281.710 mwst"}
+    )
+    assert created.status == 201, created.body
+    assert created.body["vat_number"] == "CHE116281710MWST"
+    found = owner.get("/accounts?vat_number=CHE-116.281.710 MWST")
+    assert names(found) == ["Horlogerie Léman"]
+    for raw, message in [
+        (
+            "CHE-116.281.710",
+            "A Swiss VAT number ends with MWST, TVA, IVA or TPF: CHE-123.456.789 MWST.",
+        ),
+        ("CHE-116.281.711 MWST", "This VAT number's check digits are wrong."),
+        ("CHE-116.281.710 ABC", "A Swiss VAT number is CHE, 9 digits and MWST, TVA, IVA or TPF."),
+    ]:
+        refused = owner.post("/accounts", {"name": "Horlogerie Léman", "vat_number": raw})
+        assert (refused.status, refused.code) == (422, "core.validation_failed")
+        assert refused.body["errors"] == [{"field": "vat_number", "message": message}]
+    assert Account.objects.count() == 1
+    # The same registration in another language is the same company for the duplicate check.
+    twin = owner.post("/accounts", {"name": "Horlogerie Léman", "vat_number": "CHE116281710TVA"})
+    assert (twin.status, twin.code) == (409, "core.duplicates_found")
+    reasons = {r["field"]: r["detail"] for r in twin.body["candidates"][0]["reasons"]}
+    assert reasons == {"company_id": "same VAT number", "name": "same name"}
+    assert twin.body["candidates"][0]["level"] == "certain"

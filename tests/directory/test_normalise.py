@@ -163,6 +163,9 @@ def test_siret() -> None:
         ("DE136695976", "DE136695976"),
         ("IT 00743110157", "IT00743110157"),
         ("ESA12345674", "ESA12345674"),
+        ("CHE-116.281.710 MWST", "CHE116281710MWST"),
+        ("che 116 281 710 tva", "CHE116281710TVA"),
+        ("CHE116281710IVA", "CHE116281710IVA"),
     ],
 )
 def test_vat_numbers(raw: str, stored: str) -> None:
@@ -173,9 +176,26 @@ def test_vat_numbers(raw: str, stored: str) -> None:
     ("raw", "message"),
     [
         ("FR12123456782", "This VAT number's check digits are wrong."),
-        ("XX123456", "A VAT number starts with its EU country code, such as FR or BE."),
-        ("123456782", "A VAT number starts with its EU country code, such as FR or BE."),
+        (
+            "XX123456",
+            "A VAT number starts with its country code: an EU one such as FR or BE, or CHE.",
+        ),
+        (
+            "123456782",
+            "A VAT number starts with its country code: an EU one such as FR or BE, or CHE.",
+        ),
         ("DE12345", "Not a valid VAT number for its country."),
+        ("CHE-116.281.711 MWST", "This VAT number's check digits are wrong."),
+        (
+            "CHE-116.281.710",
+            "A Swiss VAT number ends with MWST, TVA, IVA or TPF: CHE-123.456.789 MWST.",
+        ),
+        ("CHE-116.281.710 XYZ", "A Swiss VAT number is CHE, 9 digits and MWST, TVA, IVA or TPF."),
+        ("CHE-116.281.71 MWST", "A Swiss VAT number is CHE, 9 digits and MWST, TVA, IVA or TPF."),
+        (
+            "CH116281710",
+            "A VAT number starts with its country code: an EU one such as FR or BE, or CHE.",
+        ),
     ],
 )
 def test_bad_vat_numbers(raw: str, message: str) -> None:

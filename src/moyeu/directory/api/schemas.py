@@ -43,7 +43,9 @@ class AccountRow(RecordOut):
     size_band: str = Field(description=SIZE)
     siren: str
     siret: str
-    vat_number: str = Field(description="Intra-EU VAT number, compact: FR11123456782.")
+    vat_number: str = Field(
+        description="Intra-EU or Swiss VAT number, compact: FR11123456782, CHE116281710MWST."
+    )
     website: str
     email: str
     phone: str

@@ -90,6 +90,15 @@ def siren_of(values: Mapping[str, Any]) -> str:
     return ""
 
 
+def vat_of(values: Mapping[str, Any]) -> str:
+    """The VAT number compared: a Swiss one without its language suffix (MWST, TVA, IVA and
+    TPF name one registration)."""
+    vat = str(values.get("vat_number") or "").replace(" ", "").upper()
+    if vat.startswith("CHE"):
+        return vat[:12]
+    return vat
+
+
 def prepare(values: Mapping[str, Any]) -> dict[str, Any]:
     name_raw = str(values.get("name") or "").strip()
     email = channels.email(values.get("email"))
@@ -100,7 +109,7 @@ def prepare(values: Mapping[str, Any]) -> dict[str, Any]:
         "trade": company_name(str(values.get("trade_name") or "")),
         "siren": siren_of(values),
         "siret": digits(str(values.get("siret") or "")),
-        "vat": str(values.get("vat_number") or "").replace(" ", "").upper(),
+        "vat": vat_of(values),
         "email": email,
         "domain": channels.domain(values.get("website")) or channels.email_domain(email),
         "phone": values.get("phone_e164") or channels.phone(values.get("phone")),

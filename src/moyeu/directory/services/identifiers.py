@@ -1,4 +1,4 @@
-"""Company identifiers: SIREN, SIRET, intra-EU VAT number, NAF/NACE activity code.
+"""Company identifiers: SIREN, SIRET, intra-EU or Swiss VAT number, NAF/NACE activity code.
 
 Checked with python-stdnum and stored in their compact form ("732 829 320" -> "732829320").
 """
@@ -9,6 +9,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from stdnum import exceptions
+from stdnum.ch import uid as ch_uid
+from stdnum.ch import vat as ch_vat
 from stdnum.eu import vat
 from stdnum.fr import siren, siret
 
@@ -40,15 +42,34 @@ def clean_siret(value: Any) -> str:
         raise ValueError(_("A SIRET has 14 digits: the SIREN and 5 more.")) from None
 
 
+def _clean_swiss_vat(text: str) -> str:
+    """CHE, the 9-digit UID and the language suffix: "CHE-116.281.710 MWST" ->
+    "CHE116281710MWST" (MWST, TVA, IVA and TPF name the same registration)."""
+    try:
+        return str(ch_vat.validate(text))
+    except exceptions.InvalidChecksum:
+        raise ValueError(_("This VAT number's check digits are wrong.")) from None
+    except exceptions.ValidationError:
+        if ch_uid.is_valid(text):
+            raise ValueError(
+                _("A Swiss VAT number ends with MWST, TVA, IVA or TPF: CHE-123.456.789 MWST.")
+            ) from None
+        raise ValueError(
+            _("A Swiss VAT number is CHE, 9 digits and MWST, TVA, IVA or TPF.")
+        ) from None
+
+
 def clean_vat_number(value: Any) -> str:
     text = clean_text(value)
     if not text:
         return ""
+    if text.upper().startswith("CHE"):
+        return _clean_swiss_vat(text)
     try:
         return str(vat.validate(text))
     except exceptions.InvalidComponent:
         raise ValueError(
-            _("A VAT number starts with its EU country code, such as FR or BE.")
+            _("A VAT number starts with its country code: an EU one such as FR or BE, or CHE.")
         ) from None
     except exceptions.InvalidChecksum:
         raise ValueError(_("This VAT number's check digits are wrong.")) from None
