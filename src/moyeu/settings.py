@@ -26,7 +26,7 @@ CSRF_TRUSTED_ORIGINS = env_list("MOYEU_CSRF_TRUSTED_ORIGINS", default=[])
 # --- Modules -----------------------------------------------------------------------------
 # Built-in business modules; MOYEU_DISABLED_MODULES turns some off. Third-party modules are
 # discovered from the "moyeu.modules" entry point group by moyeu.core.registry.
-BUILTIN_MODULES = ["moyeu.identity", "moyeu.directory"]
+BUILTIN_MODULES = ["moyeu.identity", "moyeu.directory", "moyeu.documents"]
 DISABLED_MODULES = env_list("MOYEU_DISABLED_MODULES", default=[])
 _unknown = sorted(set(DISABLED_MODULES) - {m.rsplit(".", 1)[1] for m in BUILTIN_MODULES})
 if _unknown:
@@ -156,9 +156,61 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request without it
+
+# --- Documents (files attached to records) -----------------------------------------------
+# "local": a folder under var/ (embedded and team shapes); "s3": S3-compatible object storage
+# through django-storages (scale-out). Files are stored under random names and served only by
+# the access-checked views of moyeu.documents. See docs/operations.md, "Documents".
+MOYEU_DOCUMENTS_STORAGE = os.environ.get("MOYEU_DOCUMENTS_STORAGE", "local")
+MOYEU_DOCUMENTS_ROOT = Path(os.environ.get("MOYEU_DOCUMENTS_ROOT", VAR_DIR / "documents"))
+MOYEU_DOCUMENTS_MAX_BYTES = env_int("MOYEU_DOCUMENTS_MAX_BYTES", default=25 * 1024 * 1024)
+MOYEU_DOCUMENTS_ALLOWED_TYPES = env_list(
+    "MOYEU_DOCUMENTS_ALLOWED_TYPES",
+    default=[
+        "pdf", "png", "jpeg", "gif", "webp", "txt", "csv",
+        "docx", "xlsx", "pptx", "odt", "ods", "odp",
+    ],
+)  # fmt: skip
+if MOYEU_DOCUMENTS_MAX_BYTES < 1:
+    raise ImproperlyConfigured("MOYEU_DOCUMENTS_MAX_BYTES must be a positive number of bytes")
+if MOYEU_DOCUMENTS_STORAGE == "local":
+    _documents_storage: dict[str, object] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(MOYEU_DOCUMENTS_ROOT),
+            "base_url": None,  # never served by URL: only through the access-checked views
+            "file_permissions_mode": 0o640,
+            "directory_permissions_mode": 0o750,
+        },
+    }
+elif MOYEU_DOCUMENTS_STORAGE == "s3":
+    _bucket = os.environ.get("MOYEU_DOCUMENTS_S3_BUCKET", "")
+    if not _bucket:
+        raise ImproperlyConfigured(
+            "MOYEU_DOCUMENTS_STORAGE=s3 needs MOYEU_DOCUMENTS_S3_BUCKET (the bucket's name)"
+        )
+    _documents_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            "endpoint_url": os.environ.get("MOYEU_DOCUMENTS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MOYEU_DOCUMENTS_S3_REGION") or None,
+            "access_key": os.environ.get("MOYEU_DOCUMENTS_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("MOYEU_DOCUMENTS_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("MOYEU_DOCUMENTS_S3_PREFIX", "documents"),
+            "addressing_style": os.environ.get("MOYEU_DOCUMENTS_S3_ADDRESSING_STYLE") or None,
+            "default_acl": None,  # private objects: the bucket's policy applies
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured("MOYEU_DOCUMENTS_STORAGE must be 'local' or 's3'")
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "documents": _documents_storage,
 }
 WHITENOISE_USE_FINDERS = True
 

@@ -74,6 +74,25 @@ class ApiClient:
     def delete(self, path: str, **kwargs: Any) -> Answer:
         return self.call("DELETE", path, **kwargs)
 
+    def multipart(
+        self, path: str, data: dict[str, Any], *, headers: dict[str, str] | None = None
+    ) -> Answer:
+        """POST ``data`` as multipart/form-data (files as Django ``SimpleUploadedFile``)."""
+        sent = {"Accept-Language": "en", **(headers or {})}
+        if self.secret:
+            sent.setdefault("Authorization", f"Bearer {self.secret}")
+        response = self.client.post(BASE + path, data, headers=sent)
+        content = response.content
+        decoded = json.loads(content) if content else None
+        return Answer(response.status_code, decoded, {k: v for k, v in response.items()})
+
+    def download(self, path: str, *, headers: dict[str, str] | None = None) -> Any:
+        """GET a file: the raw response (streamed content joined by the caller)."""
+        sent = {"Accept-Language": "en", **(headers or {})}
+        if self.secret:
+            sent.setdefault("Authorization", f"Bearer {self.secret}")
+        return self.client.get(BASE + path, headers=sent)
+
 
 def token_for(user: User, scopes: tuple[str, ...] = ("*",)) -> str:
     _token, secret = tokens.token_create(

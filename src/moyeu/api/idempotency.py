@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
@@ -66,11 +67,38 @@ def _lookup(user_id: Any, key: str, target: str) -> IdempotencyKey | None:
     ).first()
 
 
-def _run_once(run: Run, request: HttpRequest, args: Any, kwargs: Any, key: str) -> Any:
+def body_fingerprint(request: HttpRequest) -> str:
+    return hashlib.sha256(request.body).hexdigest()
+
+
+def multipart_fingerprint(request: HttpRequest) -> str:
+    """The form fields and the files' names and bytes of a multipart body, read in chunks
+    (an upload is streamed to a temporary file, never read whole into memory)."""
+    digest = hashlib.sha256()
+    for name in sorted(request.POST):
+        for value in request.POST.getlist(name):
+            digest.update(f"{len(name)}:{name}={len(value)}:{value}\n".encode())
+    for name in sorted(request.FILES):
+        for upload in request.FILES.getlist(name):
+            digest.update(f"{name}:{upload.name}:{upload.size}\n".encode())
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+    return digest.hexdigest()
+
+
+def _run_once(
+    run: Run,
+    request: HttpRequest,
+    args: Any,
+    kwargs: Any,
+    key: str,
+    fingerprint_of: Callable[[HttpRequest], str],
+) -> Any:
     actor = authenticate(request)
     if actor is None or actor.user is None:
         return run(request, *args, **kwargs)  # answers 401 / 403 itself
-    fingerprint = hashlib.sha256(request.body).hexdigest()
+    fingerprint = fingerprint_of(request)
     target = f"{request.method} {request.path}"
     with transaction.atomic():
         IdempotencyKey.objects.filter(
@@ -107,7 +135,7 @@ def _run_once(run: Run, request: HttpRequest, args: Any, kwargs: Any, key: str) 
         return response
 
 
-def _with_idempotency(run: Run) -> Run:
+def _with_idempotency(run: Run, fingerprint_of: Callable[[HttpRequest], str]) -> Run:
     def run_idempotent(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         key = request.headers.get(HEADER)
         if key is None:
@@ -120,7 +148,7 @@ def _with_idempotency(run: Run) -> Run:
                 errors=[(HEADER, "Invalid key.")],
             )
         try:
-            return _run_once(run, request, args, kwargs, key)
+            return _run_once(run, request, args, kwargs, key, fingerprint_of)
         except Exception as exc:  # auth and body errors: answered by the operation's handlers
             return run.__self__.api.on_exception(request, exc)  # type: ignore[attr-defined]
 
@@ -136,4 +164,10 @@ def _document(operation: Operation) -> None:
 def idempotent(func: F) -> F:
     """Mark a POST handler (under its ``@router.post``) as honouring Idempotency-Key."""
     contribute_operation_callback(func, _document)
-    return decorate_view(_with_idempotency)(func)
+    return decorate_view(partial(_with_idempotency, fingerprint_of=body_fingerprint))(func)
+
+
+def idempotent_multipart(func: F) -> F:
+    """The same for a multipart upload: the request is recognised by its fields and files."""
+    contribute_operation_callback(func, _document)
+    return decorate_view(partial(_with_idempotency, fingerprint_of=multipart_fingerprint))(func)

@@ -56,7 +56,7 @@ def _allowed(actor: Actor, module: str, entry: MenuEntry) -> bool:
         return False
     if entry.audience == "admin":
         return bool(user.is_superuser)
-    if entry.audience == "user":
+    if entry.audience in ("user", "records"):
         return True
     return can_module(actor, module, "view")
 
@@ -87,7 +87,7 @@ def sections_for(actor: Actor) -> list[NavSection]:
         if not links:
             continue
         # Business modules first; modules of only settings pages (users, access) go last.
-        is_business = any(entry.audience == "module" for entry in entries)
+        is_business = any(entry.audience in ("module", "records") for entry in entries)
         (business if is_business else settings).append(NavSection(module_name(spec.label), links))
     sections = business + settings
     user = actor.user

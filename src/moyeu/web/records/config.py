@@ -52,7 +52,9 @@ class RecordServices:
 
 @dataclass(frozen=True)
 class MenuEntry:
-    """A navigation link a module contributes; ``audience`` is "module", "user" or "admin"."""
+    """A navigation link a module contributes; ``audience`` is "module" (users granted the
+    module's view), "records" (a business page open to everyone signed in, which shows only
+    what each may see), "user" (a personal settings page) or "admin"."""
 
     label: Label
     url_name: str

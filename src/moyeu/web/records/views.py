@@ -23,6 +23,7 @@ from moyeu.identity.access import can_module
 from moyeu.web.records import listing
 from moyeu.web.records.config import RecordUI
 from moyeu.web.records.history import history_for
+from moyeu.web.records.panels import panels_for
 from moyeu.web.services import saved_views_for
 
 RESULTS_TARGET = "record-results"
@@ -91,6 +92,7 @@ def detail_page(request: HttpRequest, ui: RecordUI, pk: str) -> HttpResponse:
         "history": history_for(actor, record),
         "can_change": access.can(actor, record, "change"),
         "can_delete": access.can(actor, record, "delete"),
+        "record_panels": panels_for(record),
         **(ui.panel_context(actor, record) if ui.panel_context else {}),
     }
     return render(request, _templates(ui, "detail"), context)
