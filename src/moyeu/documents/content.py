@@ -14,6 +14,8 @@ from pathlib import PurePath
 from typing import IO
 
 import puremagic
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 HEAD_BYTES = 8192
 
@@ -23,7 +25,7 @@ class FileKind:
     name: str  # "pdf": what settings and filters use
     content_type: str
     extensions: tuple[str, ...]  # the first one is the canonical extension
-    label: str  # shown to people: "PDF document"
+    label: str | Promise  # shown to people: "PDF", "Word"
     is_image: bool = False
 
 
@@ -35,7 +37,7 @@ KINDS: dict[str, FileKind] = {
         FileKind("jpeg", "image/jpeg", (".jpg", ".jpeg", ".jpe", ".jfif"), "JPEG", is_image=True),
         FileKind("gif", "image/gif", (".gif",), "GIF", is_image=True),
         FileKind("webp", "image/webp", (".webp",), "WebP", is_image=True),
-        FileKind("txt", "text/plain", (".txt", ".text", ".md", ".log"), "Text"),
+        FileKind("txt", "text/plain", (".txt", ".text", ".md", ".log"), _("Text")),
         FileKind("csv", "text/csv", (".csv", ".tsv"), "CSV"),
         FileKind(
             "docx",

@@ -107,12 +107,12 @@ def check_file(upload: Upload) -> CheckedFile:
     kind = found.kind
     allowed = allowed_kinds()
     if kind is None or kind not in allowed:
-        names = ", ".join(sorted({k.label for k in allowed}))
+        names = ", ".join(sorted({str(k.label) for k in allowed}))
         raise ValidationFailed(
             {
                 "file": [
                     _("This type of file (%(found)s) is not accepted; accepted: %(allowed)s.")
-                    % {"found": kind.label if kind else found.description, "allowed": names}
+                    % {"found": str(kind.label) if kind else found.description, "allowed": names}
                 ]
             }
         )
@@ -127,7 +127,7 @@ def check_file(upload: Upload) -> CheckedFile:
                         "The file's name ends in %(extension)s but its content is %(kind)s: "
                         "rename it or upload the right file."
                     )
-                    % {"extension": extension, "kind": kind.label}
+                    % {"extension": extension, "kind": str(kind.label)}
                 ]
             }
         )
