@@ -171,6 +171,7 @@ MOYEU_DOCUMENTS_ALLOWED_TYPES = env_list(
         "docx", "xlsx", "pptx", "odt", "ods", "odp",
     ],
 )  # fmt: skip
+MOYEU_DOCUMENTS_TRASH_DAYS = env_int("MOYEU_DOCUMENTS_TRASH_DAYS", default=30)
 if MOYEU_DOCUMENTS_MAX_BYTES < 1:
     raise ImproperlyConfigured("MOYEU_DOCUMENTS_MAX_BYTES must be a positive number of bytes")
 if MOYEU_DOCUMENTS_STORAGE == "local":
