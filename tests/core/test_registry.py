@@ -16,7 +16,7 @@ from moyeu.directory.models import Contact
 
 def test_started_registry_is_locked_and_knows_the_modules() -> None:
     assert registry.is_locked
-    assert [spec.label for spec in registry.modules()] == ["identity", "directory"]
+    assert [spec.label for spec in registry.modules()] == ["identity", "directory", "documents"]
     with pytest.raises(ImproperlyConfigured, match="registry is locked"):
         registry.register(ModuleSpec(label="late", verbose_name="Late"))
 

@@ -99,7 +99,7 @@ def test_a_good_secret_key_is_used_and_not_written(tmp_path: Path) -> None:
 def test_every_environment_variable_is_documented() -> None:
     root = Path(__file__).resolve().parents[2]
     read = re.compile(
-        r"""(?:environ\.get|environ\[|env_bool|env_int|env_list)\(?\s*["']([A-Z_]+)"""
+        r"""(?:environ\.get|environ\[|env_bool|env_int|env_list)\(?\s*["']([A-Z][A-Z0-9_]+)"""
     )
     names = {
         name

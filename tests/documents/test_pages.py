@@ -93,7 +93,10 @@ def test_delete_from_the_panel_then_undo(personas: Personas, contact: Any) -> No
     deleted = client.post(f"/documents/{document.pk}/delete/").content.decode()
     assert "badge.png moved to the trash." in deleted and ">Undo<" in deleted
     assert Document.objects.get().is_deleted
-    assert signed_in(personas, "teammate").post(f"/documents/{document.pk}/restore/").status_code == 200
+    assert (
+        signed_in(personas, "teammate").post(f"/documents/{document.pk}/restore/").status_code
+        == 200
+    )
     assert Document.objects.get().is_deleted  # the teammate may not: nothing changed
     restored = client.post(f"/documents/{document.pk}/restore/").content.decode()
     assert "badge.png restored." in restored

@@ -77,9 +77,7 @@ def test_upload_refuses_a_type_outside_the_allow_list(
     assert stored_files(documents_folder) == []
 
 
-def test_a_name_without_extension_gets_the_content_s_one(
-    personas: Personas, contact: Any
-) -> None:
+def test_a_name_without_extension_gets_the_content_s_one(personas: Personas, contact: Any) -> None:
     document = services.document_upload(
         actor=personas.actor("owner"),
         record_type="directory.contact",
@@ -154,7 +152,10 @@ def test_purge_erases_old_trash_and_documents_of_deleted_records(
 
     def upload(record_type: str, record: Any, name: str) -> Document:
         return services.document_upload(
-            actor=owner, record_type=record_type, record_id=record.pk, file=uploaded(name, png_bytes())
+            actor=owner,
+            record_type=record_type,
+            record_id=record.pk,
+            file=uploaded(name, png_bytes()),
         )
 
     old = upload("directory.contact", contact, "old.png")
