@@ -8,6 +8,7 @@ reps in team "Ventes Nord"), ``manager`` (manages "Ventes", parent of "Ventes No
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -49,6 +50,21 @@ def english() -> Iterator[None]:
     """Service messages are asserted in English; UI tests switch language per request."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def documents_folder(settings: Any, tmp_path: Path) -> Path:
+    """Files attached to records (the documents module, demo data too) go to the test's own
+    folder, never to var/documents."""
+    folder = tmp_path / "documents"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(folder), "base_url": None},
+        },
+    }
+    return folder
 
 
 @pytest.fixture(autouse=True)

@@ -10,20 +10,6 @@ from moyeu.directory.services import account_create, contact_create
 from tests.personas import Personas
 
 
-@pytest.fixture(autouse=True)
-def documents_folder(settings: Any, tmp_path: Path) -> Path:
-    """Each test stores its files in its own folder."""
-    folder = tmp_path / "documents"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "documents": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(folder), "base_url": None},
-        },
-    }
-    return folder
-
-
 def stored_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 

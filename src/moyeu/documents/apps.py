@@ -35,3 +35,4 @@ class DocumentsConfig(ModuleConfig):
         "documents.document.purged",
     ]
     timeline_kinds = ["document"]
+    demo_loader = "moyeu.documents.demo.load"
