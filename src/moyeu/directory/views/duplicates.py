@@ -120,12 +120,18 @@ def _merge_rows(model: Any, records: list[Any]) -> list[dict[str, Any]]:
         if field.name == "custom":
             continue
         values = [getattr(obj, field.name) for obj in records]
+        pks = [str(obj.pk) for obj in records]
+        # Chosen by default: the first record that has a value (the survivor's, if it has).
+        default = next(
+            (pk for pk, v in zip(pks, values, strict=True) if v not in (None, "")), pks[0]
+        )
         rows.append(
             {
                 "name": field.name,
                 "label": field.verbose_name,
                 "values": list(zip([str(obj.pk) for obj in records], values, strict=True)),
                 "differs": len({str(v) for v in values}) > 1,
+                "default": default,
                 # Columns of one primary e-mail/phone/address go with their first column.
                 "follows": labels.get(follow.get(field.attname, "")),
             }
