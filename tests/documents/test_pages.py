@@ -56,10 +56,16 @@ def test_the_panel_follows_the_record_s_access(personas: Personas, contact: Any)
     assert (anonymous.status_code, anonymous["Location"].split("?")[0]) == (302, "/login/")
 
 
-def test_the_panel_speaks_french(personas: Personas, contact: Any) -> None:
-    panel = signed_in(personas, "owner", "fr").get(panel_url(contact)).content.decode()
+def test_the_panel_and_the_document_page_speak_french(personas: Personas, contact: Any) -> None:
+    client = signed_in(personas, "owner", "fr")
+    panel = client.get(panel_url(contact)).content.decode()
     assert "Aucun document pour l'instant." in panel
     assert "Déposez un fichier ici" in panel
+    document = upload(personas, contact, "devis.pdf", pdf_bytes())
+    page = client.get(f"/documents/{document.pk}/").content.decode()
+    # "Size" of a file, not of a company ("Effectif" in the directory's catalogue).
+    assert "<th>Taille</th>" in page and "Effectif" not in page
+    assert "Déposer la nouvelle version" in page
 
 
 def test_upload_from_the_panel_and_inline_errors(
@@ -170,3 +176,13 @@ def test_the_list_shows_only_what_the_user_sees_by_folder_and_trash(
     client.post(f"/documents/{devis.pk}/delete/", {"from": "page"})
     trash = client.get("/documents/", {"trash": "1"}).content.decode()
     assert "devis.pdf" in trash and "badge.png" not in trash
+
+
+def test_list_pages_keep_the_filters(personas: Personas, contact: Any) -> None:
+    for i in range(31):
+        upload(personas, contact, f"scan-{i:02}.pdf", pdf_bytes(), folder="Scans")
+    page = signed_in(personas, "owner").get("/documents/", {"folder": "Scans", "type": "pdf"})
+    html = page.content.decode()
+    assert 'href="?folder=Scans&amp;type=pdf&amp;page=2"' in html
+    second = signed_in(personas, "owner").get("/documents/", {"folder": "Scans", "page": "2"})
+    assert second.content.decode().count("scan-") == 1

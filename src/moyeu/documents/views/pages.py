@@ -246,6 +246,13 @@ def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return render(request, "documents/detail.html", context, status=status)
 
 
+def _page_query(request: HttpRequest) -> str:
+    """The list's filters as a query string, without the page number."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def _int(raw: str | None) -> int | None:
     try:
         return int(raw) if raw else None
@@ -319,5 +326,6 @@ def document_list(request: HttpRequest) -> HttpResponse:
         "search": search,
         "in_trash": in_trash,
         "kinds": [KINDS[name] for name in sorted({k.name for k in services.allowed_kinds()})],
+        "page_query": _page_query(request),
     }
     return render(request, "documents/list.html", context)
