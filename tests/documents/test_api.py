@@ -561,3 +561,19 @@ def test_a_list_page_costs_a_constant_number_of_queries(
             answer = client.get(PATH, limit=limit)
         assert len(answer.body["items"]) == limit
         assert len(captured) == queries, [q["sql"] for q in captured]
+
+
+def test_a_large_file_goes_through_a_temporary_file_and_comes_back_in_blocks(
+    clients: dict[str, ApiClient], contact: Any, documents_folder: Path
+) -> None:
+    # Over FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): Django spools the upload to disk.
+    line = "Ligne de journal d'appel, rappeler le client lundi.\n".encode()
+    content = line * (3 * 1024 * 1024 // len(line))
+    answer = clients["owner"].multipart(PATH, upload_body(contact, "journal.txt", content))
+    assert (answer.status, answer.body["size"], answer.body["kind"]) == (201, len(content), "txt")
+    download = clients["owner"].download(f"{PATH}/{answer.body['id']}/download")
+    assert download.streaming
+    blocks = list(download.streaming_content)
+    assert len(blocks) == -(-len(content) // (64 * 1024))
+    assert max(len(block) for block in blocks) == 64 * 1024
+    assert hashlib.sha256(b"".join(blocks)).hexdigest() == answer.body["versions"][0]["sha256"]
