@@ -1,8 +1,9 @@
-"""A sales rep attaches files to a contact: upload, refused spoof, preview, new version,
-download of both versions."""
+"""A sales rep attaches files to a contact: a refused spoof, a file dropped on the panel,
+preview, new version, download of both versions, a PDF previewed in a frame, the list."""
 
 from __future__ import annotations
 
+import base64
 import os
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,14 @@ from tests.personas import PASSWORD, make_personas
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("MOYEU_SCREENSHOTS", "")
+DROP = """([name, data]) => {
+  const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([bytes], name, {type: "image/png"}));
+  const zone = document.querySelector("#documents-panel .dropzone");
+  zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+  zone.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+}"""
 
 
 def shot(page: Any, name: str) -> None:
@@ -60,9 +69,9 @@ def test_upload_preview_new_version_and_download_on_a_contact(
     )
     assert Document.objects.count() == 0
 
-    page.locator("#documents-panel input[type=file]").set_input_files(str(photo))
+    # Dropped on the panel: the file goes into the form, which is sent at once.
     page.get_by_label("Folder").fill("Photos")
-    page.locator("#documents-panel").get_by_role("button", name="Upload").click()
+    page.evaluate(DROP, ["badge.png", base64.b64encode(photo.read_bytes()).decode()])
     assert page.locator("#documents-panel .documents-message").inner_text() == "badge.png attached."
     row = page.locator("#documents-panel .document-list li")
     assert row.count() == 1
