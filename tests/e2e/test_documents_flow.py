@@ -22,8 +22,9 @@ DROP = """([name, data]) => {
   const transfer = new DataTransfer();
   transfer.items.add(new File([bytes], name, {type: "image/png"}));
   const zone = document.querySelector("#documents-panel .dropzone");
-  zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: transfer, bubbles: true, cancelable: true}));
-  zone.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+  const options = {dataTransfer: transfer, bubbles: true, cancelable: true};
+  zone.dispatchEvent(new DragEvent("dragover", options));
+  zone.dispatchEvent(new DragEvent("drop", options));
 }"""
 
 
