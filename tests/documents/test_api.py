@@ -567,7 +567,7 @@ def test_a_large_file_goes_through_a_temporary_file_and_comes_back_in_blocks(
     clients: dict[str, ApiClient], contact: Any, documents_folder: Path
 ) -> None:
     # Over FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): Django spools the upload to disk.
-    line = "Ligne de journal d'appel, rappeler le client lundi.\n".encode()
+    line = b"Ligne de journal d'appel, rappeler le client lundi.\n"
     content = line * (3 * 1024 * 1024 // len(line))
     answer = clients["owner"].multipart(PATH, upload_body(contact, "journal.txt", content))
     assert (answer.status, answer.body["size"], answer.body["kind"]) == (201, len(content), "txt")
