@@ -19,6 +19,10 @@ REP_GRANTS = [
     ("directory", "delete", "own"),
     ("directory", "export", "team"),
     ("directory", "import", "own"),
+    ("activities", "view", "team"),
+    ("activities", "create", "own"),
+    ("activities", "change", "own"),
+    ("activities", "delete", "own"),
 ]
 MANAGER_GRANTS = [
     ("directory", "view", "team_tree"),
@@ -28,6 +32,10 @@ MANAGER_GRANTS = [
     ("directory", "export", "team_tree"),
     ("directory", "merge", "team_tree"),
     ("directory", "import", "team_tree"),
+    ("activities", "view", "team_tree"),
+    ("activities", "create", "team_tree"),
+    ("activities", "change", "team_tree"),
+    ("activities", "delete", "team_tree"),
 ]
 
 

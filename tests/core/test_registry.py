@@ -16,9 +16,26 @@ from moyeu.directory.models import Contact
 
 def test_started_registry_is_locked_and_knows_the_modules() -> None:
     assert registry.is_locked
-    assert [spec.label for spec in registry.modules()] == ["identity", "directory", "documents"]
+    assert [spec.label for spec in registry.modules()] == [
+        "identity",
+        "directory",
+        "documents",
+        "activities",
+    ]
     with pytest.raises(ImproperlyConfigured, match="registry is locked"):
         registry.register(ModuleSpec(label="late", verbose_name="Late"))
+
+
+def test_timeline_declarations_are_gathered_from_every_module() -> None:
+    assert registry.timeline_providers() == ["moyeu.activities.timeline.ActivityTimeline"]
+    assert registry.timeline_related("directory.account") == [
+        "moyeu.directory.queries.account_contacts_for_timeline"
+    ]
+    assert registry.timeline_related("directory.contact") == []
+    assert registry.timeline_kinds() == {"call", "meeting", "task", "note", "email", "message"}
+    assert registry.record_model("directory.contact") is Contact
+    assert registry.record_model("Directory.Contact") is Contact
+    assert registry.record_model("sales.lead") is None
 
 
 def test_declarations_are_reachable_by_model() -> None:

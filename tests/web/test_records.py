@@ -46,7 +46,9 @@ def test_detail_shows_fields_tags_external_ids_owner_and_history(
     history = response.context["history"]
     assert [str(item.verb) for item in history] == ["created the record"]
     assert ("Account", "—", "Acme") in [(c.field, c.before, c.after) for c in history[0].changes]
-    assert "Calls, meetings, e-mails and tickets will appear here." in html
+    # The timeline panel (moyeu.activities) loads through the record panels.
+    timeline = f"/activities/timeline/panel/?record_type=directory.contact&amp;record={contact.pk}"
+    assert f'id="timeline-panel" hx-get="{timeline}"' in html
 
 
 def test_a_record_the_user_cannot_see_is_not_found(login: Login, contact: Contact) -> None:

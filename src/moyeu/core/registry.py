@@ -53,6 +53,11 @@ class ModuleSpec:
     event_types: list[str] = field(default_factory=list)
     audit_codes: list[str] = field(default_factory=list)
     timeline_kinds: list[str] = field(default_factory=list)
+    # Dotted paths of classes implementing moyeu.core.timeline.TimelineProvider.
+    timeline_providers: list[str] = field(default_factory=list)
+    # Record type ("directory.account") -> dotted path of ``(actor, record_id) -> [RecordRef]``:
+    # the records whose items also appear on that record's timeline (an account's contacts).
+    timeline_related: dict[str, str] = field(default_factory=dict)
     demo_loader: str = ""  # dotted path of load(actor) -> None, for `moyeu load_demo`
 
 
@@ -111,6 +116,29 @@ class Registry:
         codes = {code for spec in self._modules.values() for code in spec.audit_codes}
         return codes | self._platform_audit_codes
 
+    def record_model(self, record_type: str) -> type[Model] | None:
+        """The model of a record type, by model label or <module>.<name> ("directory.contact")."""
+        from django.apps import apps
+
+        wanted = record_type.lower()
+        for spec, declared in self.record_types():
+            if wanted in (declared.model_label.lower(), f"{spec.label}.{declared.name}"):
+                return apps.get_model(declared.model_label)
+        return None
+
+    def timeline_kinds(self) -> set[str]:
+        return {kind for spec in self._modules.values() for kind in spec.timeline_kinds}
+
+    def timeline_providers(self) -> list[str]:
+        return [path for spec in self._modules.values() for path in spec.timeline_providers]
+
+    def timeline_related(self, record_type: str) -> list[str]:
+        return [
+            spec.timeline_related[record_type]
+            for spec in self._modules.values()
+            if record_type in spec.timeline_related
+        ]
+
 
 registry = Registry()
 
@@ -128,6 +156,8 @@ class ModuleConfig(AppConfig):
     event_types: ClassVar[list[str]] = []
     audit_codes: ClassVar[list[str]] = []
     timeline_kinds: ClassVar[list[str]] = []
+    timeline_providers: ClassVar[list[str]] = []
+    timeline_related: ClassVar[dict[str, str]] = {}
     demo_loader: ClassVar[str] = ""
 
     def ready(self) -> None:
@@ -139,6 +169,8 @@ class ModuleConfig(AppConfig):
                 event_types=list(self.event_types),
                 audit_codes=list(self.audit_codes),
                 timeline_kinds=list(self.timeline_kinds),
+                timeline_providers=list(self.timeline_providers),
+                timeline_related=dict(self.timeline_related),
                 demo_loader=self.demo_loader,
             )
         )

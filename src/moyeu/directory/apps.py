@@ -70,3 +70,7 @@ class DirectoryConfig(ModuleConfig):
         "directory.contact.import_reverted",
     ]
     timeline_kinds = []
+    # An account's timeline shows its contacts' items too (activities logged on them).
+    timeline_related = {
+        "directory.account": "moyeu.directory.queries.account_contacts_for_timeline",
+    }

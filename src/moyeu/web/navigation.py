@@ -98,3 +98,19 @@ def sections_for(actor: Actor) -> list[NavSection]:
             )
         )
     return sections
+
+
+def topbar_urls(actor: Actor) -> list[str]:
+    """Fragments modules show in the top bar (``topbar`` URL names in their views.urls)."""
+    user = actor.user
+    if user is None or not user.is_active:
+        return []
+    urls = []
+    for spec in registry.modules():
+        views = module_views(spec.label)
+        for name in getattr(views, "topbar", []) if views is not None else []:
+            try:
+                urls.append(reverse(f"web:{spec.label}:{name}"))
+            except NoReverseMatch:
+                continue
+    return urls

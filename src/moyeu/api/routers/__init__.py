@@ -8,6 +8,7 @@ from moyeu.api.routers.audit import router as audit_router
 from moyeu.api.routers.custom_fields import router as custom_fields_router
 from moyeu.api.routers.jobs import router as jobs_router
 from moyeu.api.routers.merges import router as merges_router
+from moyeu.api.routers.timeline import router as timeline_router
 from moyeu.api.routers.validation_rules import router as validation_rules_router
 
 PLATFORM_ROUTERS: list[tuple[str, Router]] = [
@@ -16,4 +17,5 @@ PLATFORM_ROUTERS: list[tuple[str, Router]] = [
     ("/audit", audit_router),
     ("/jobs", jobs_router),
     ("/merges", merges_router),
+    ("/timeline", timeline_router),
 ]

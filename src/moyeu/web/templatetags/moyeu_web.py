@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from moyeu.core.models import CustomFieldDefinition
-from moyeu.web.navigation import sections_for
+from moyeu.web.navigation import sections_for, topbar_urls
 from moyeu.web.records.config import Column, RecordUI
 
 register = template.Library()
@@ -29,6 +29,12 @@ def navigation(context: template.Context) -> dict[str, Any]:
         for s in sections
     ]
     return {"sections": marked, "path": path, "home_url": reverse("web:home")}
+
+
+@register.inclusion_tag("web/partials/topbar.html", takes_context=True)
+def topbar(context: template.Context) -> dict[str, Any]:
+    actor = getattr(context["request"], "actor", None)
+    return {"urls": topbar_urls(actor) if actor is not None else []}
 
 
 @register.simple_tag

@@ -1,0 +1,46 @@
+from django.utils.translation import gettext_lazy as _
+
+from moyeu.core.registry import ModuleConfig, RecordType
+
+
+class ActivitiesConfig(ModuleConfig):
+    name = "moyeu.activities"
+    default = True
+    label = "activities"
+    verbose_name = _("Activities")
+    record_types = [
+        RecordType(
+            model_label="activities.Activity",
+            name="activity",
+            searchable_fields=("subject",),
+            # Calls and e-mails name people: their numbers and addresses are personal data.
+            personal_data_fields=(
+                "subject",
+                "body",
+                "phone_number",
+                "email_from",
+                "email_to",
+                "email_cc",
+            ),
+        ),
+    ]
+    event_types = [
+        "activity.created",
+        "activity.updated",
+        "activity.completed",
+        "activity.reopened",
+        "activity.cancelled",
+        "activity.deleted",
+        "activity.reminder_sent",
+    ]
+    audit_codes = [
+        "activities.activity.created",
+        "activities.activity.updated",
+        "activities.activity.completed",
+        "activities.activity.reopened",
+        "activities.activity.cancelled",
+        "activities.activity.deleted",
+        "activities.activity.reminder_sent",
+    ]
+    timeline_kinds = ["call", "meeting", "task", "note", "email", "message"]
+    timeline_providers = ["moyeu.activities.timeline.ActivityTimeline"]

@@ -1,0 +1,23 @@
+from moyeu.activities.models.activities import Activity, ActivityAttendee, ActivityLink
+from moyeu.activities.models.kinds import (
+    ActivityKind,
+    CallOutcome,
+    Channel,
+    Direction,
+    Priority,
+    Status,
+)
+from moyeu.activities.models.notifications import Notification
+
+__all__ = [
+    "Activity",
+    "ActivityAttendee",
+    "ActivityKind",
+    "ActivityLink",
+    "CallOutcome",
+    "Channel",
+    "Direction",
+    "Notification",
+    "Priority",
+    "Status",
+]

@@ -1,0 +1,13 @@
+"""Task entry points of the activities module."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from moyeu.activities.services.reminders import send_due_reminders
+
+
+@task(queue_name="default")
+def send_reminders() -> dict[str, int]:
+    """Send the reminders that are due (scheduled at each reminder's time)."""
+    return send_due_reminders()
