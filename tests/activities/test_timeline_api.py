@@ -40,7 +40,16 @@ def test_a_contact_timeline_merges_activities_and_changes_newest_first(
     clients: dict[str, ApiClient], personas: Personas, contact: Any
 ) -> None:
     ref = f"directory.contact:{contact.pk}"
-    _log(personas, "owner", ref, "Premier appel", 2)
+    _log(
+        personas,
+        "owner",
+        ref,
+        "Premier appel",
+        2,
+        direction="outbound",
+        outcome="connected",
+        duration_seconds=95,
+    )
     _log(personas, "owner", ref, "Compte rendu", 4, kind="note", body="<p>Très <b>bien</b></p>")
     contact_update(
         actor=personas.actor("owner"), contact_id=contact.pk, values={"job_title": "DAF"}
@@ -64,6 +73,7 @@ def test_a_contact_timeline_merges_activities_and_changes_newest_first(
     assert answer.body["items"][0]["data"]["changes"] == {"job_title": ["", "DAF"]}
     only_calls = clients["owner"].get("/timeline", record=str(contact.pk), kind="call")
     assert _titles(only_calls) == [("call", "Premier appel")]
+    assert only_calls.body["items"][0]["summary"] == "Outbound · Connected · 1 min 35 s"
 
 
 def test_cursor_pages_walk_every_item_once(

@@ -39,6 +39,13 @@ class ActivityTimeline:
 
     def item(self, activity: Activity, record: RecordRef) -> TimelineItem:
         text = strip_tags(activity.body) if activity.kind != "message" else activity.body
+        if activity.kind == "call":
+            # A call reads as its direction, outcome and length before its notes.
+            facts = [str(activity.get_direction_display()), str(activity.get_outcome_display())]
+            if activity.duration_seconds:
+                minutes, seconds = divmod(activity.duration_seconds, 60)
+                facts.append(f"{minutes} min {seconds:02d} s")
+            text = " · ".join([fact for fact in facts if fact] + ([text] if text else []))
         return TimelineItem(
             id=activity.pk,
             kind=activity.kind,

@@ -27,7 +27,7 @@ class Activity(MoyeuModel):
     ``occurred_at`` places the activity on timelines: when a call, note, e-mail or message
     happened, when a meeting starts, when a task is due (its creation time without a due
     date). The columns of other kinds stay empty; the services check which are allowed.
-    See docs/decisions/0013-activities-and-timeline.md.
+    See docs/decisions/0014-activities-and-timeline.md.
     """
 
     kind = models.CharField(_("kind"), max_length=16, choices=ActivityKind.choices)
