@@ -44,3 +44,8 @@ class ActivitiesConfig(ModuleConfig):
     ]
     timeline_kinds = ["call", "meeting", "task", "note", "email", "message"]
     timeline_providers = ["moyeu.activities.timeline.ActivityTimeline"]
+    # A merge moves the loser's activities (and meeting attendances) to the survivor.
+    record_references = [
+        ("activities.ActivityLink", "record_type", "record_id"),
+        ("activities.ActivityAttendee", "record_type", "record_id"),
+    ]

@@ -58,6 +58,9 @@ class ModuleSpec:
     # Record type ("directory.account") -> dotted path of ``(actor, record_id) -> [RecordRef]``:
     # the records whose items also appear on that record's timeline (an account's contacts).
     timeline_related: dict[str, str] = field(default_factory=dict)
+    # Rows naming a record of any type by (type column, id column), such as an activity's
+    # links: ("activities.ActivityLink", "record_type", "record_id"). Merges move them.
+    record_references: list[tuple[str, str, str]] = field(default_factory=list)
     demo_loader: str = ""  # dotted path of load(actor) -> None, for `moyeu load_demo`
 
 
@@ -132,6 +135,9 @@ class Registry:
     def timeline_providers(self) -> list[str]:
         return [path for spec in self._modules.values() for path in spec.timeline_providers]
 
+    def record_references(self) -> list[tuple[str, str, str]]:
+        return [ref for spec in self._modules.values() for ref in spec.record_references]
+
     def timeline_related(self, record_type: str) -> list[str]:
         return [
             spec.timeline_related[record_type]
@@ -158,6 +164,7 @@ class ModuleConfig(AppConfig):
     timeline_kinds: ClassVar[list[str]] = []
     timeline_providers: ClassVar[list[str]] = []
     timeline_related: ClassVar[dict[str, str]] = {}
+    record_references: ClassVar[list[tuple[str, str, str]]] = []
     demo_loader: ClassVar[str] = ""
 
     def ready(self) -> None:
@@ -171,6 +178,7 @@ class ModuleConfig(AppConfig):
                 timeline_kinds=list(self.timeline_kinds),
                 timeline_providers=list(self.timeline_providers),
                 timeline_related=dict(self.timeline_related),
+                record_references=list(self.record_references),
                 demo_loader=self.demo_loader,
             )
         )

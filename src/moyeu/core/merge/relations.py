@@ -2,8 +2,9 @@
 
 Reverse foreign keys and one-to-ones of any installed model (including hidden ones and the
 through tables of many-to-many fields, so tags and links of modules added later move too),
-plus the generic rows a model declares with a ``GenericRelation`` (external ids). Each move is
-logged so that undo can replay it backwards exactly.
+plus the generic rows a model declares with a ``GenericRelation`` (external ids) and the rows
+modules declare as ``record_references`` (an activity's links: a record type and an id). Each
+move is logged so that undo can replay it backwards exactly.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F
+
+from moyeu.core.registry import registry
 
 LogEntry = dict[str, Any]
 PRIMARY = "is_primary"
@@ -48,6 +51,10 @@ def relations_to(model: type[models.Model]) -> list[Relation]:
                     ((f"{private.content_type_field_name}_id", content_type.pk),),
                 )
             )
+    for label, type_column, id_column in registry.record_references():
+        found.append(
+            Relation(apps.get_model(label), id_column, ((type_column, model._meta.label_lower),))
+        )
     return found
 
 
