@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from moyeu.activities.services.cleaning import KIND_FIELDS
 
@@ -61,5 +62,6 @@ def activity_fields(record: Any) -> list[tuple[Any, Any]]:
         value = _value(record, name)
         if value in (None, "", []):
             continue
-        shown.append((record._meta.get_field(name).verbose_name, value))
+        label = _("duration") if name == "duration_seconds" else None
+        shown.append((label or record._meta.get_field(name).verbose_name, value))
     return shown
