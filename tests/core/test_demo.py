@@ -46,8 +46,10 @@ def test_loading_twice_creates_nothing_new() -> None:
         "roles": 3,
         "accounts": 16,
         "contacts": 52,
-        "demo_ids": 68,
-        "audit": 86,  # 78 for identity and directory, 8 documents uploaded
+        # 24 demo activities (moyeu.activities.demo): 4 on each of the first 6 contacts.
+        "demo_ids": 92,
+        # 78 for identity and directory, 8 documents uploaded, 24 activities logged
+        "audit": 110,
     }
     assert counts() == first
 

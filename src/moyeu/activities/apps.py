@@ -8,6 +8,7 @@ class ActivitiesConfig(ModuleConfig):
     default = True
     label = "activities"
     verbose_name = _("Activities")
+    demo_loader = "moyeu.activities.demo.load"
     record_types = [
         RecordType(
             model_label="activities.Activity",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from moyeu.core.context import Actor
 from moyeu.core.demo import DEMO_PASSWORD
+from moyeu.core.registry import registry
 from moyeu.identity.models import Role, Team, User
 from moyeu.identity.services import roles, teams, users
 from moyeu.identity.services.roles import Grant
@@ -28,6 +29,10 @@ ROLES: dict[str, tuple[str, list[Grant]]] = {
             ("directory", "change", "own"),
             ("directory", "delete", "own"),
             ("directory", "export", "own"),
+            ("activities", "view", "team"),
+            ("activities", "create", "own"),
+            ("activities", "change", "own"),
+            ("activities", "delete", "own"),
         ],
     ),
     "Responsable commercial": (
@@ -35,6 +40,9 @@ ROLES: dict[str, tuple[str, list[Grant]]] = {
         [
             ("directory", action, "team_tree")
             for action in ("view", "create", "change", "delete", "export", "merge", "import")
+        ]
+        + [
+            ("activities", action, "team_tree") for action in ("view", "create", "change", "delete")
         ],
     ),
     "Support client": (
@@ -43,6 +51,9 @@ ROLES: dict[str, tuple[str, list[Grant]]] = {
             ("directory", "view", "all"),
             ("directory", "create", "team"),
             ("directory", "change", "team"),
+            ("activities", "view", "team"),
+            ("activities", "create", "own"),
+            ("activities", "change", "own"),
         ],
     ),
 }
@@ -69,7 +80,10 @@ def _teams(actor: Actor) -> dict[str, Team]:
 
 def _roles(actor: Actor) -> dict[str, Role]:
     found = {role.name: role for role in Role.objects.filter(name__in=list(ROLES))}
-    for name, (description, grants) in ROLES.items():
+    installed = {spec.label for spec in registry.modules()}
+    for name, (description, declared) in ROLES.items():
+        # Grants of a module turned off (MOYEU_DISABLED_MODULES) are left out.
+        grants = [grant for grant in declared if grant[0] in installed]
         if name in found:
             roles.role_update(actor=actor, role_id=found[name].id, grants=grants)
         else:
