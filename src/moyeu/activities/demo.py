@@ -58,7 +58,7 @@ def load(actor: Actor) -> None:
     model = registry.record_model("directory.contact")
     if model is None:
         return
-    contacts = model._default_manager.order_by("created_at", "id")[:CONTACTS]
+    contacts: list[Any] = list(model._default_manager.order_by("created_at", "id")[:CONTACTS])
     number = 0
     for contact in contacts:
         ref = f"directory.contact:{contact.pk}"
