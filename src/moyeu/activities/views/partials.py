@@ -118,6 +118,7 @@ def _kind_label(kind: str) -> str:
         "email": _("E-mails"),
         "message": _("Messages"),
         "change": _("Changes"),
+        "document": _("Documents"),
     }
     return labels.get(kind, kind)
 
