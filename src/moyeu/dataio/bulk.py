@@ -10,6 +10,7 @@ cost. Callers are the import services, which validated every row first.
 from __future__ import annotations
 
 import json
+import operator
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, cast
@@ -24,16 +25,27 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     """The database form of a value. Text, UUIDs and JSON (the bulk of an import's values)
     take a direct path; every other type goes through the field's own conversion."""
     if isinstance(field, _TEXT_FIELDS) and not field.null:
-        return lambda value: value
+        return _same
     target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
     if isinstance(target, models.UUIDField):
         if connection.vendor == "postgresql":
-            return lambda value: value
+            return _same
         return lambda value: None if value is None else _uuid(value).hex
     if isinstance(field, models.JSONField) and field.encoder is None:
         return lambda value: None if value is None else json.dumps(value)
     prep = field.get_db_prep_save
     return lambda value: prep(value, connection)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _converted(values: tuple[Any, ...], converting: list[tuple[int, Any]]) -> tuple[Any, ...]:
+    out = list(values)
+    for index, convert in converting:
+        out[index] = convert(out[index])
+    return tuple(out)
 
 
 def _uuid(value: Any) -> uuid.UUID:
@@ -58,7 +70,9 @@ def insert(
     if not rows:
         return
     fields = _insert_columns(model)
-    present = set().union(*(row.keys() for row in rows))
+    first = rows[0].keys()
+    uniform = all(row.keys() == first for row in rows)  # the usual case: the same keys
+    present = set(first) if uniform else set().union(*(row.keys() for row in rows))
     varying = [f for f in fields if f.attname in present]
     fixed = {
         f.attname: _converter(f)(
@@ -68,12 +82,27 @@ def insert(
         if f.attname not in present
     }
     columns = [f.attname for f in varying] + list(fixed)
-    converters = [(f.attname, _converter(f), f.get_default()) for f in varying]
     tail = tuple(fixed.values())
-    records: Iterable[tuple[Any, ...]] = (
-        tuple(convert(row.get(name, default)) for name, convert, default in converters) + tail
-        for row in rows
-    )
+    records: Iterable[tuple[Any, ...]]
+    if uniform and len(first) == len(varying):
+        # Every row has every column: read them in one go, convert only where needed.
+        names = [f.attname for f in varying]
+        get = operator.itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
+        converting = [
+            (index, convert)
+            for index, f in enumerate(varying)
+            if (convert := _converter(f)) is not _same
+        ]
+        if converting:
+            records = (_converted(get(row), converting) + tail for row in rows)
+        else:
+            records = (get(row) + tail for row in rows)
+    else:
+        converters = [(f.attname, _converter(f), f.get_default()) for f in varying]
+        records = (
+            tuple(convert(row.get(name, default)) for name, convert, default in converters) + tail
+            for row in rows
+        )
     table = connection.ops.quote_name(model._meta.db_table)
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:

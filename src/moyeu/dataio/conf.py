@@ -15,7 +15,7 @@ from moyeu.core.config import env_int
 _DEFAULTS = {
     "MOYEU_IMPORT_MAX_BYTES": env_int("MOYEU_IMPORT_MAX_BYTES", default=512 * 1024 * 1024),
     "MOYEU_IMPORT_BATCH_SIZE": env_int("MOYEU_IMPORT_BATCH_SIZE", default=2000),
-    "MOYEU_IMPORT_PROCESSES": env_int("MOYEU_IMPORT_PROCESSES", default=1),
+    "MOYEU_IMPORT_PROCESSES": env_int("MOYEU_IMPORT_PROCESSES", default=0),
     "MOYEU_EXPORT_CHUNK_SIZE": env_int("MOYEU_EXPORT_CHUNK_SIZE", default=5000),
 }
 

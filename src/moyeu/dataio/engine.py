@@ -139,9 +139,9 @@ def decide(ctx: BatchContext, rows: list[Prepared]) -> list[Decision]:
 def _check_rules(ctx: BatchContext, decisions: list[Decision]) -> None:
     """The administrators' validation rules, one evaluation per batch (unique rules look in
     the database and within the batch); a row breaking one is rejected, named by column."""
-    if not decisions:
-        return
     model = ctx.plan.spec.model
+    if not decisions or not validation_rules.active_rules(model._meta.label_lower):
+        return
     updated = [d.record_id for d in decisions if d.outcome == "updated"]
     stored: dict[Any, dict[str, Any]] = {
         row["id"]: dict(row) for row in model._base_manager.filter(pk__in=updated).values()

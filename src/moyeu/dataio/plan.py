@@ -7,6 +7,7 @@ then runs per row and never touches the database. Errors name the column by its 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -59,7 +60,7 @@ class Plan:
                 return header
         return name
 
-    @property
+    @cached_property
     def has_custom(self) -> bool:
         return any(name.startswith("custom.") for _i, _h, name in self.columns)
 

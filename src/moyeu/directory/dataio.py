@@ -87,31 +87,20 @@ def _cleaner(model: Any, names: list[str]) -> Any:
 
 def _channels(email_model: Any, phone_model: Any, owner: str) -> tuple[Any, Any]:
     def after_insert(rows: Sequence[Mapping[str, Any]]) -> None:
+        # One primary row per channel: the constant columns are given once, not per row.
+        primary = {"is_primary": True, "position": 0}
         emails = [
-            {
-                "id": new_id(),
-                f"{owner}_id": r["id"],
-                "email": r["email"],
-                "is_primary": True,
-                "position": 0,
-            }
+            {"id": new_id(), f"{owner}_id": r["id"], "email": r["email"]}
             for r in rows
             if r.get("email")
         ]
         phones = [
-            {
-                "id": new_id(),
-                f"{owner}_id": r["id"],
-                "number": r["phone"],
-                "e164": r["phone_e164"],
-                "is_primary": True,
-                "position": 0,
-            }
+            {"id": new_id(), f"{owner}_id": r["id"], "number": r["phone"], "e164": r["phone_e164"]}
             for r in rows
             if r.get("phone")
         ]
-        bulk.insert(email_model, emails, {})
-        bulk.insert(phone_model, phones, {})
+        bulk.insert(email_model, emails, primary)
+        bulk.insert(phone_model, phones, primary)
 
     def after_update(rows: Sequence[Mapping[str, Any]]) -> None:
         email_rows = [r for r in rows if "email" in r]
