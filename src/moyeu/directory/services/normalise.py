@@ -155,7 +155,7 @@ def _national_part(digits: str, region: str) -> tuple[int, str] | None:
         if metadata is None:
             return None
         code = metadata.country_code
-        if len(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ())) != 1:
+        if code is None or len(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ())) != 1:
             return None
         intl = metadata.international_prefix
         if (intl and re.match(intl, digits)) or digits.startswith(str(code)):
@@ -167,7 +167,7 @@ def _national_part(digits: str, region: str) -> tuple[int, str] | None:
             if metadata.national_prefix_transform_rule:
                 return None
             rest = digits[match.end() :]
-    if not rest or rest[0] == "0" or len(rest) > 17:
+    if not rest or rest[0] == "0" or len(rest) > 17 or metadata.country_code is None:
         return None
     return metadata.country_code, rest
 
