@@ -16,10 +16,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from moyeu.core.context import Actor, action_context
 from moyeu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from moyeu.core.jobs.progress import report_progress
+from moyeu.core.models import Job, JobStatus
+from moyeu.core.services import audit
 from moyeu.dataio import mapping as mappings
 from moyeu.dataio import sources
 from moyeu.dataio.conf import files_dir, setting
@@ -48,7 +51,12 @@ ACTIVE_STATUSES = (ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.REVER
 
 
 def imports_of(actor: Actor) -> Any:
-    return ImportJob.objects.filter(requested_by=actor.user).order_by("-created_at")
+    """The actor's imports, newest first; those whose background job failed for good are
+    marked failed first (see :func:`import_check_worker`)."""
+    mine = ImportJob.objects.filter(requested_by=actor.user)
+    for job in mine.filter(status__in=ACTIVE_STATUSES):
+        import_check_worker(job)
+    return mine.order_by("-created_at")
 
 
 def import_for(actor: Actor, import_id: uuid.UUID) -> ImportJob:
@@ -57,6 +65,73 @@ def import_for(actor: Actor, import_id: uuid.UUID) -> ImportJob:
     user = actor.user
     if job is None or user is None or not (user.is_superuser or job.requested_by_id == user.pk):
         raise NotFound(_("No such import."))
+    return import_check_worker(job)
+
+
+_TASK_PATHS = ("moyeu.dataio.tasks.run_import", "moyeu.dataio.tasks.revert_import")
+
+
+def _job_error(task: Job) -> str:
+    lines = [line.strip() for line in task.last_error.splitlines() if line.strip()]
+    return (lines[-1] if lines else task.error_class)[:500]
+
+
+def import_check_worker(job: ImportJob) -> ImportJob:
+    """Mark an import failed when its background job has failed for good.
+
+    The job backend retries a failing run, and reclaims it when its worker dies; once the
+    attempts are spent the job is FAILED and nothing will run the import again, so it must
+    not stay "running". Its status becomes ``failed`` with the job's last error (batches
+    already committed stay, and can be reverted; a failed revert can be started again).
+    """
+    if job.status not in ACTIVE_STATUSES:
+        return job
+    task = (
+        Job.objects.filter(task_path__in=_TASK_PATHS, args_kwargs__args__0=str(job.pk))
+        .order_by("-enqueued_at")
+        .first()
+    )
+    if task is None or task.status != JobStatus.FAILED:
+        return job
+    values = {"attempts": task.attempts, "error": _job_error(task)}
+    if job.status == ImportStatus.REVERTING:
+        message = ngettext(
+            "The revert stopped: its background job failed after %(attempts)s attempt (last"
+            " error: %(error)s). Start the revert again to resume it.",
+            "The revert stopped: its background job failed after %(attempts)s attempts (last"
+            " error: %(error)s). Start the revert again to resume it.",
+            task.attempts,
+        )
+    else:
+        message = ngettext(
+            "The import stopped: its background job failed after %(attempts)s attempt (last"
+            " error: %(error)s). Rows already imported are kept; revert the import to remove"
+            " them.",
+            "The import stopped: its background job failed after %(attempts)s attempts (last"
+            " error: %(error)s). Rows already imported are kept; revert the import to remove"
+            " them.",
+            task.attempts,
+        )
+    message = message % values
+    spec = spec_for(job.record_type)
+    with transaction.atomic():
+        changed = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+            status=ImportStatus.FAILED, error=message, finished_at=timezone.now()
+        )
+        if changed:
+            audit.record(
+                None,
+                f"{spec.module}.{spec.name}.import_failed",
+                Actor(user=job.requested_by, channel="import"),
+                data={
+                    "import_id": str(job.pk),
+                    "job_id": str(task.pk),
+                    "was": job.status,
+                    "attempts": task.attempts,
+                    "error_class": task.error_class,
+                },
+            )
+    job.refresh_from_db()
     return job
 
 

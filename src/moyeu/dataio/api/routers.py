@@ -54,8 +54,7 @@ def upload_import(request: HttpRequest, record_type: Form[str], file: File[Uploa
 @import_router.get("", response=list[ImportOut])
 def list_imports(request: HttpRequest) -> Any:
     """Your 50 latest imports."""
-    user = actor_of(request).user
-    return ImportJob.objects.filter(requested_by=user).order_by("-created_at")[:50]
+    return imports.imports_of(actor_of(request))[:50]
 
 
 @import_router.get("/{import_id}", response=ImportDetail)
