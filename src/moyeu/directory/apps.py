@@ -68,6 +68,9 @@ class DirectoryConfig(ModuleConfig):
         "directory.account.import_reverted",
         "directory.contact.imported",
         "directory.contact.import_reverted",
+        # An import or revert whose background job failed for good (moyeu.dataio.imports).
+        "directory.account.import_failed",
+        "directory.contact.import_failed",
     ]
     timeline_kinds = []
     # An account's timeline shows its contacts' items too (activities logged on them).
