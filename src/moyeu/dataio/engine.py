@@ -23,8 +23,15 @@ from moyeu.core.ids import new_id
 from moyeu.core.models import ExternalId
 from moyeu.core.services import validation_rules
 from moyeu.core.services.audit import json_value
+from moyeu.dataio import relations
 from moyeu.dataio.duplicates import find_duplicates
 from moyeu.dataio.plan import Plan, Prepared
+
+
+def column_changes(changes: dict[str, Any], spec: Any) -> dict[str, Any]:
+    """The changes that are columns of the record (not its tags or its link)."""
+    link = spec.link.name if spec.link is not None else None
+    return {k: v for k, v in changes.items() if k != relations.TAGS and k != link}
 
 
 @dataclass
@@ -99,6 +106,8 @@ def decide(ctx: BatchContext, rows: list[Prepared]) -> list[Decision]:
         elif row.key:
             ctx.seen_keys[row.key] = row.line
     valid = [d for d in valid if not d.reason]
+    _resolve_refs(ctx, valid)
+    valid = [d for d in valid if not d.reason]
     existing = _existing_by_key(ctx, {d.prepared.key for d in valid if d.prepared.key})
     changeable_ids = {pk for pks in existing.values() for pk in pks}
     if changeable_ids:
@@ -136,10 +145,47 @@ def decide(ctx: BatchContext, rows: list[Prepared]) -> list[Decision]:
     return decisions
 
 
+def _resolve_refs(ctx: BatchContext, decisions: list[Decision]) -> None:
+    """Owner, team and link cells to ids: one query per kind for the batch."""
+    plan, refs = ctx.plan, [d for d in decisions if d.prepared.refs]
+    if not refs:
+        return
+    cells: dict[str, set[str]] = defaultdict(set)
+    for decision in refs:
+        for name, cell in decision.prepared.refs.items():
+            cells[name].add(cell)
+    users = relations.users_named(cells[relations.OWNER])
+    teams = relations.teams_named(cells[relations.TEAM])
+    link = plan.spec.link
+    targets = link.resolve(ctx.actor, cells[link.name]) if link and cells[link.name] else {}
+    for decision in refs:
+        prepared = decision.prepared
+        for name, cell in prepared.refs.items():
+            if name == relations.OWNER:
+                found, field_name = users.get(cell.lower(), []), "owner_id"
+                missing = _("No active user has the login or e-mail “%s”.") % cell
+                several = _("Several users have the login or e-mail “%s”.") % cell
+            elif name == relations.TEAM:
+                found, field_name = teams.get(cell.lower(), []), "team_id"
+                missing = _("No team is named “%s”.") % cell
+                several = ""
+            else:
+                assert link is not None
+                found, field_name = targets.get(cell, []), ""
+                missing = str(link.not_found) % {"value": cell}
+                several = str(link.ambiguous) % {"value": cell, "count": len(found)}
+            if len(found) == 1 and field_name:
+                prepared.values[field_name] = found[0]
+            elif len(found) == 1:
+                prepared.link_id = found[0]
+            else:
+                decision.reason.append((plan.header_of(name), several if found else missing))
+
+
 def _check_rules(ctx: BatchContext, decisions: list[Decision]) -> None:
     """The administrators' validation rules, one evaluation per batch (unique rules look in
     the database and within the batch); a row breaking one is rejected, named by column."""
-    model = ctx.plan.spec.model
+    model, model_spec = ctx.plan.spec.model, ctx.plan.spec
     if not decisions or not validation_rules.active_rules(model._meta.label_lower):
         return
     updated = [d.record_id for d in decisions if d.outcome == "updated"]
@@ -151,7 +197,8 @@ def _check_rules(ctx: BatchContext, decisions: list[Decision]) -> None:
         if d.outcome == "created":
             rows.append({**d.prepared.values, "custom": d.prepared.custom})
         else:  # the whole record as it will be: conditional rules read other fields
-            rows.append({**stored[d.record_id], **d.changes, "id": d.record_id})
+            columns = column_changes(d.changes, model_spec)
+            rows.append({**stored[d.record_id], **columns, "id": d.record_id})
     found = validation_rules.evaluate_batch(model._meta.label_lower, rows)
     for decision, errors in zip(decisions, found, strict=True):
         if errors:
@@ -163,11 +210,30 @@ def _check_rules(ctx: BatchContext, decisions: list[Decision]) -> None:
 def _decide_creates(ctx: BatchContext, creates: list[Decision]) -> None:
     if not creates:
         return
-    stub = ctx.model(owner_id=ctx.actor.user_id, team_id=_team_of(ctx.actor))
-    if not access.can_create(ctx.actor, ctx.model) or not access.can(ctx.actor, stub, "create"):
+    if not access.can_create(ctx.actor, ctx.model):
         for decision in creates:
             decision.reason.append(("", _("You may not create this kind of record.")))
         return
+    mapped = [h for _i, h, f in ctx.plan.columns if f in (relations.OWNER, relations.TEAM)]
+    allowed: dict[tuple[Any, Any], bool] = {}
+    for decision in list(creates):
+        values = decision.prepared.values
+        if mapped:  # every row names both, so that rows insert alike
+            values.setdefault("owner_id", ctx.actor.user_id)
+            values.setdefault("team_id", _team_of(ctx.actor))
+        pair = (
+            values.get("owner_id", ctx.actor.user_id),
+            values.get("team_id", _team_of(ctx.actor)),
+        )
+        if pair not in allowed:
+            stub = ctx.model(owner_id=pair[0], team_id=pair[1])
+            allowed[pair] = access.can(ctx.actor, stub, "create")
+        if not allowed[pair]:
+            column = ", ".join(mapped)
+            decision.reason.append(
+                (column, _("You may not create a record for this owner or team."))
+            )
+            creates.remove(decision)
     taken = _taken_external_ids(ctx, [d.prepared for d in creates])
     duplicates = (
         [[] for _ in creates]
@@ -205,26 +271,58 @@ def _decide_updates(ctx: BatchContext, updates: list[Decision]) -> None:
     names = sorted({name for d in updates for name in d.prepared.values})
     if ctx.plan.has_custom:
         names.append("custom")
+    record_ids = [d.record_id for d in updates]
     current = {
         row["id"]: row
-        for row in ctx.model._base_manager.filter(pk__in=[d.record_id for d in updates]).values(
-            "id", *names
+        for row in ctx.model._base_manager.filter(pk__in=record_ids).values(
+            "id", "owner_id", "team_id", *names
         )
     }
+    with_tags = [d.record_id for d in updates if d.prepared.tags is not None]
+    tags = relations.tags_of(ctx.model, with_tags) if with_tags else {}
+    link = ctx.plan.spec.link
+    with_link = [d.record_id for d in updates if d.prepared.link_id is not None]
+    linked = link.existing(with_link) if link is not None and with_link else {}
     for decision in updates:
         before = current[decision.record_id]
         changes = {k: v for k, v in decision.prepared.values.items() if before[k] != v}
+        previous = {k: json_value(before[k]) for k in changes}
         if decision.prepared.custom:
             merged = {**before["custom"], **decision.prepared.custom}
             if merged != before["custom"]:
                 changes["custom"] = merged
+                previous["custom"] = before["custom"]
+        if "owner_id" in changes or "team_id" in changes:
+            stub = ctx.model(
+                owner_id=changes.get("owner_id", before["owner_id"]),
+                team_id=changes.get("team_id", before["team_id"]),
+            )
+            if not access.can(ctx.actor, stub, "change"):
+                decision.outcome = "rejected"
+                column = ", ".join(
+                    h for _i, h, f in ctx.plan.columns if f in (relations.OWNER, relations.TEAM)
+                )
+                decision.reason.append(
+                    (column, _("You may not give this record to that owner or team."))
+                )
+                continue
+        wanted_tags = decision.prepared.tags
+        if wanted_tags is not None and wanted_tags != tags.get(decision.record_id, []):
+            changes[relations.TAGS] = wanted_tags
+            previous[relations.TAGS] = tags.get(decision.record_id, [])
+        target = decision.prepared.link_id
+        if link is not None and target is not None:
+            targets, has_primary = linked.get(decision.record_id, (set(), False))
+            if target not in targets:
+                changes[link.name] = {"target": target, "primary": not has_primary}
+                previous[link.name] = {"added": str(target)}
         if not changes:
             decision.outcome = "skipped"
             decision.reason.append(("", _("Nothing to change.")))
             continue
         decision.outcome = "updated"
         decision.changes = changes
-        decision.previous = {k: json_value(before[k]) for k in changes}
+        decision.previous = previous
 
 
 def _team_of(actor: Actor) -> Any:

@@ -12,6 +12,7 @@ from django.utils.translation import override
 from moyeu.core.context import Actor
 from moyeu.core.errors import ValidationFailed
 from moyeu.core.services import custom_fields
+from moyeu.dataio import relations
 from moyeu.dataio.models import ImportMapping, ImportMode
 from moyeu.dataio.specs import DataSpec
 
@@ -24,6 +25,9 @@ def normal_header(header: str) -> str:
 def importable_fields(spec: DataSpec) -> list[tuple[str, str]]:
     """(field name, label) of every field a column may go to."""
     fields = [(f.name, str(f.label)) for f in spec.fields]
+    fields += [(name, str(relations.LABELS[name])) for name in relations.PLATFORM]
+    if spec.link is not None:
+        fields.append((spec.link.name, str(spec.link.label)))
     for definition in custom_fields.definitions_for(spec.model._meta.label_lower):
         fields.append((f"custom.{definition.name}", str(definition.label)))
     return fields
@@ -42,6 +46,16 @@ def suggest(actor: Actor, spec: DataSpec, headers: list[str]) -> dict[str, str]:
                 names.append(str(spec_field.label))
         for name in names:
             known.setdefault(normal_header(name), spec_field.name)
+    others = [(n, relations.LABELS[n], relations.ALIASES[n]) for n in relations.PLATFORM]
+    if spec.link is not None:
+        others.append((spec.link.name, spec.link.label, spec.link.aliases))
+    for field_name, label, aliases in others:
+        names = [field_name, *aliases]
+        for language in ("en", "fr"):
+            with override(language):
+                names.append(str(label))
+        for name in names:
+            known.setdefault(normal_header(name), field_name)
     for name, label in importable_fields(spec):
         known.setdefault(normal_header(label), name)
         known.setdefault(normal_header(name), name)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from moyeu.core.errors import ValidationFailed
 from moyeu.core.services import custom_fields
+from moyeu.dataio import relations
 from moyeu.dataio.sources import Row
 from moyeu.dataio.specs import DataSpec
 
@@ -29,6 +30,9 @@ class Prepared:
     external: dict[str, str] = field(default_factory=dict)  # system -> value
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column header, message)
     key: str = ""
+    refs: dict[str, str] = field(default_factory=dict)  # owner, team, link column: the cell
+    tags: list[str] | None = None  # None: the tags are left as they are
+    link_id: Any = None  # the record the link column names, once resolved
 
     def reject(self, column: str, message: str) -> None:
         self.errors.append((column, message))
@@ -59,6 +63,12 @@ class Plan:
             if field_name == name:
                 return header
         return name
+
+    @cached_property
+    def ref_names(self) -> frozenset[str]:
+        """Columns naming other records (resolved per batch by the engine)."""
+        link = self.spec.link
+        return frozenset((*relations.PLATFORM, *((link.name,) if link else ())))
 
     @cached_property
     def has_custom(self) -> bool:
@@ -96,6 +106,14 @@ class Plan:
             elif name.startswith("external_ids."):
                 if cell:
                     prepared.external[name[13:]] = cell
+            elif name == relations.TAGS:
+                names, error = relations.split_tags(cell)
+                if error:
+                    prepared.reject(header, error)
+                prepared.tags = names
+            elif name in self.ref_names:
+                if cell:
+                    prepared.refs[name] = cell
             else:
                 raw[name] = cell
         if prepared.errors:

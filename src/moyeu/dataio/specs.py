@@ -19,6 +19,7 @@ from django.apps import apps
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from moyeu.core.context import Actor
 from moyeu.core.errors import NotFound
 from moyeu.core.models import MoyeuModel
 from moyeu.core.registry import registry
@@ -38,6 +39,27 @@ class ImportField:
 
 
 @dataclass(frozen=True)
+class LinkField:
+    """A module's column linking each imported record to another record (one per row).
+
+    ``resolve(actor, cells)`` -> {cell: [ids of the records it names, among those the actor
+    may see]}; ``existing(record_ids)`` -> {record id: ids already linked};
+    ``add(pairs, primary)`` writes new links (record id, target id) — ``primary`` tells, per
+    pair, whether it becomes the record's primary link; ``remove(pairs)`` deletes them.
+    """
+
+    name: str
+    label: Label
+    aliases: tuple[str, ...]
+    resolve: Callable[[Actor, set[str]], dict[str, list[Any]]]
+    existing: Callable[[Sequence[Any]], dict[Any, tuple[set[Any], bool]]]
+    add: Callable[[Sequence[tuple[Any, Any, bool]]], None]
+    remove: Callable[[Sequence[tuple[Any, Any]]], None]
+    not_found: Label
+    ambiguous: Label
+
+
+@dataclass(frozen=True)
 class DataSpec:
     record_type: str  # "directory.contact"
     model: type[MoyeuModel]
@@ -52,6 +74,8 @@ class DataSpec:
     # Called after a batch of rows is inserted (inside its transaction), with the rows.
     after_insert: BulkHook | None = None
     after_update: BulkHook | None = None
+    # A column linking each record to another one (a contact's account), if the module has one.
+    link: LinkField | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

@@ -16,8 +16,8 @@ from django.utils import timezone
 from moyeu.core.context import Actor
 from moyeu.core.models import ExternalId
 from moyeu.core.services import audit, events
-from moyeu.dataio import bulk
-from moyeu.dataio.engine import BatchContext, Decision, insert_constants
+from moyeu.dataio import bulk, relations
+from moyeu.dataio.engine import BatchContext, Decision, column_changes, insert_constants
 from moyeu.dataio.models import ImportBatch, ImportJob, ImportRowResult
 from moyeu.dataio.specs import DataSpec
 
@@ -67,11 +67,32 @@ def write_batch(
     _insert_external_ids(model, created)
     if spec.after_insert is not None:
         spec.after_insert(rows)
+    relations.set_tags(
+        model, {d.record_id: d.prepared.tags for d in created if d.prepared.tags}, replace=False
+    )
+    if spec.link is not None:
+        spec.link.add(
+            [(d.record_id, d.prepared.link_id, True) for d in created if d.prepared.link_id]
+        )
     now = timezone.now()
-    changes = [(d.record_id, d.changes) for d in updated]
+    changes = [(d.record_id, column_changes(d.changes, spec)) for d in updated]
     bulk.update(model, changes, {"updated_at": now, "updated_by": actor.user_id})
     if spec.after_update is not None and changes:
-        spec.after_update([{"id": pk, **values} for pk, values in changes])
+        spec.after_update([{"id": pk, **values} for pk, values in changes if values])
+    relations.set_tags(
+        model,
+        {d.record_id: d.changes[relations.TAGS] for d in updated if relations.TAGS in d.changes},
+        replace=True,
+    )
+    if spec.link is not None:
+        name = spec.link.name
+        spec.link.add(
+            [
+                (d.record_id, d.changes[name]["target"], d.changes[name]["primary"])
+                for d in updated
+                if name in d.changes
+            ]
+        )
     batch = ImportBatch.objects.create(
         job=job,
         number=number,
@@ -140,14 +161,28 @@ def revert_batch(spec: DataSpec, actor: Actor, job: ImportJob, batch: ImportBatc
         content_type=ContentType.objects.get_for_model(model), object_id__in=created_ids
     ).delete()
     bulk.delete(model, created_ids)
-    restores = [(uuid.UUID(pk), _restorable(model, previous)) for _l, pk, previous in batch.updated]
+    previous_of = {uuid.UUID(pk): previous for _l, pk, previous in batch.updated}
     existing = set(
-        model._base_manager.filter(pk__in=[pk for pk, _v in restores]).values_list("id", flat=True)
+        model._base_manager.filter(pk__in=list(previous_of)).values_list("id", flat=True)
     )
-    restores = [(pk, values) for pk, values in restores if pk in existing]
+    previous_of = {pk: previous for pk, previous in previous_of.items() if pk in existing}
+    restores = [
+        (pk, _restorable(model, column_changes(previous, spec)))
+        for pk, previous in previous_of.items()
+    ]
     bulk.update(model, restores, {"updated_at": timezone.now(), "updated_by": actor.user_id})
     if spec.after_update is not None and restores:
-        spec.after_update([{"id": pk, **values} for pk, values in restores])
+        spec.after_update([{"id": pk, **values} for pk, values in restores if values])
+    relations.set_tags(
+        model,
+        {pk: p[relations.TAGS] for pk, p in previous_of.items() if relations.TAGS in p},
+        replace=True,
+    )
+    if spec.link is not None:
+        name = spec.link.name
+        spec.link.remove(
+            [(pk, uuid.UUID(p[name]["added"])) for pk, p in previous_of.items() if name in p]
+        )
     batch.is_reverted = True
     batch.save(update_fields=["is_reverted"])
     counts = {"removed": len(created_ids), "restored": len(restores)}

@@ -11,14 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Max, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _lazy
 
 from moyeu.core.ids import new_id
+from moyeu.core.models import ExternalId
 from moyeu.dataio import bulk
 from moyeu.dataio.fields import field_checker
-from moyeu.dataio.specs import DataSpec, ImportField
+from moyeu.dataio.specs import DataSpec, ImportField, LinkField
 from moyeu.directory.models import (
     Account,
+    AccountContactLink,
     AccountEmail,
     AccountPhone,
     Contact,
@@ -126,6 +131,93 @@ def _channels(email_model: Any, phone_model: Any, owner: str) -> tuple[Any, Any]
     return after_insert, after_update
 
 
+def _accounts_named(actor: Any, cells: set[str]) -> dict[str, list[Any]]:
+    """The accounts ``actor`` may see that each cell names: by SIRET, SIREN, id in another
+    system or exact legal name (case-insensitive); one query per kind for the batch."""
+    visible = Account.objects.visible_to(actor, "view")
+    found: dict[str, set[Any]] = {cell: set() for cell in cells}
+    compact = {cell: "".join(cell.split()) for cell in cells}
+    numbers = {c for c in compact.values() if c.isdigit() and len(c) in (9, 14)}
+    by_number = visible.filter(Q(siret__in=numbers) | Q(siren__in=numbers)).values_list(
+        "id", "siren", "siret"
+    )
+    for pk, siren, siret in by_number if numbers else ():
+        for cell, number in compact.items():
+            if number and number in (siren, siret):
+                found[cell].add(pk)
+    ids = ExternalId.objects.filter(
+        content_type=ContentType.objects.get_for_model(Account), value__in=cells
+    ).values_list("value", "object_id")
+    known = dict(visible.filter(pk__in=[pk for _v, pk in ids]).values_list("id", "id"))
+    for value, pk in ids:
+        if pk in known:
+            found[value].add(pk)
+    lowered = {cell.lower(): cell for cell in cells}
+    names = visible.annotate(key=Lower("name")).filter(key__in=lowered).values_list("id", "key")
+    for pk, key in names:
+        found[lowered[key]].add(pk)
+    return {cell: sorted(pks) for cell, pks in found.items()}
+
+
+def _contact_links(contact_ids: Sequence[Any]) -> dict[Any, tuple[set[Any], bool]]:
+    links: dict[Any, tuple[set[Any], bool]] = {}
+    rows = AccountContactLink.objects.filter(contact_id__in=contact_ids).values_list(
+        "contact_id", "account_id", "is_primary"
+    )
+    for contact_id, account_id, is_primary in rows:
+        accounts, primary = links.get(contact_id, (set(), False))
+        accounts.add(account_id)
+        links[contact_id] = (accounts, primary or is_primary)
+    return links
+
+
+def _add_links(pairs: Sequence[tuple[Any, Any, bool]]) -> None:
+    if not pairs:
+        return
+    last = dict(
+        AccountContactLink.objects.filter(contact_id__in=[c for c, _a, _p in pairs])
+        .values("contact_id")
+        .annotate(last=Max("position"))
+        .values_list("contact_id", "last")
+    )
+    rows = [
+        {
+            "id": new_id(),
+            "contact_id": contact_id,
+            "account_id": account_id,
+            "role": "",
+            "is_primary": is_primary,
+            "position": 0 if contact_id not in last else last[contact_id] + 1,
+        }
+        for contact_id, account_id, is_primary in pairs
+    ]
+    bulk.insert(AccountContactLink, rows, {})
+
+
+def _remove_links(pairs: Sequence[tuple[Any, Any]]) -> None:
+    query = Q()
+    for contact_id, account_id in pairs:
+        query |= Q(contact_id=contact_id, account_id=account_id)
+    if pairs:
+        AccountContactLink.objects.filter(query).delete()
+
+
+ACCOUNT_LINK = LinkField(
+    name="account",
+    label=_lazy("account"),
+    aliases=("compte", "societe", "entreprise", "company", "organisation", "organization"),
+    resolve=_accounts_named,
+    existing=_contact_links,
+    add=_add_links,
+    remove=_remove_links,
+    not_found=_lazy(
+        "No account you can see has the SIRET, SIREN, id in another system or name “%(value)s”."
+    ),
+    ambiguous=_lazy(
+        "%(count)s accounts match “%(value)s”; give its SIRET or its id in another system."
+    ),
+)
+
 _CONTACT_FIELDS = ["civility", "first_name", "last_name", "email", "phone", "job_title", "language"]
 _contact_insert, _contact_update = _channels(ContactEmail, ContactPhone, "contact")
 
@@ -146,6 +238,7 @@ CONTACT = DataSpec(
     duplicate_fields=("email", "phone_e164"),
     after_insert=_contact_insert,
     after_update=_contact_update,
+    link=ACCOUNT_LINK,
 )
 
 
