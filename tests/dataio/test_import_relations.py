@@ -160,7 +160,8 @@ def test_names_that_match_nothing_or_several_records_reject_their_row(personas: 
             [
                 {
                     "column": "Société",
-                    "message": "2 accounts match “Twin”; give its SIRET or its id in another system.",
+                    "message": "2 accounts match “Twin”; give its SIRET or its id in another"
+                    " system.",
                 }
             ],
         ),
