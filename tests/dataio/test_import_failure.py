@@ -87,7 +87,10 @@ def test_every_attempt_failing_ends_the_import_failed_with_the_error(
     client.force_login(personas.owner)
     client.cookies["django_language"] = "en"
     page = client.get(f"/data/imports/{job.pk}/").content.decode()
-    assert '<p class="error">The import stopped: its background job failed after 2 attempts' in page
+    assert (
+        '<p class="alert alert-error" role="alert">The import stopped: its background job failed'
+        " after 2 attempts" in page
+    )
     assert "Failed" in page
     listed = clients["owner"].call("GET", "/imports")
     assert [(i["id"], i["status"]) for i in listed.body] == [(str(job.pk), "failed")]

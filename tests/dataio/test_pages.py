@@ -103,3 +103,30 @@ def test_export_button_exports_the_list_view_then_history_downloads(personas: Pe
     assert (
         client_for(personas, "teammate").get(f"/data/exports/{job.pk}/download/").status_code == 404
     )
+
+
+def test_the_import_pages_speak_french(personas: Personas) -> None:
+    client = client_for(personas, "owner")
+    client.cookies["django_language"] = "fr"
+    page = client.get("/data/imports/").content.decode()
+    for text in ("Importer un fichier", "Déposer", "Aucun import pour l’instant.", "Fiches"):
+        assert text in page
+    data = csv_bytes([CONTACT_HEADER, *contact_rows(1), ["X", "", "", "", ""]])
+    client.post(
+        "/data/imports/",
+        {"record_type": "directory.contact", "file": SimpleUploadedFile("c.csv", data)},
+    )
+    job = ImportJob.objects.get()
+    page = client.get(f"/data/imports/{job.pk}/").content.decode()
+    for text in (
+        "Colonne du fichier",
+        "— ignorer —",
+        "Créer seulement",
+        "Vérifier (essai à blanc)",
+    ):
+        assert text in page
+    form = {f"map-{i}": job.mapping.get(h, "") for i, h in enumerate(job.headers)}
+    client.post(f"/data/imports/{job.pk}/mapping/", {**form, "mode": "create"})
+    page = client.get(f"/data/imports/{job.pk}/").content.decode()
+    assert "1 créées, 0 mises à jour, 0 ignorées, 1 rejetées" in page
+    assert "<td>Créée</td>" in page and "<td>Rejetée</td>" in page

@@ -12,9 +12,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -270,14 +271,25 @@ def import_start(*, actor: Actor, import_id: uuid.UUID) -> ImportJob:
     if job.status not in _RUNNABLE:
         raise ValidationFailed({"status": [_("Choose the mapping first.")]})
     job.status = ImportStatus.QUEUED
-    job.save(update_fields=["status"])
+    job.options = {**job.options, "language": translation.get_language() or ""}
+    job.save(update_fields=["status", "options"])
     transaction.on_commit(lambda: run_import.enqueue(str(job.pk)))
     return job
+
+
+def _language(job: ImportJob) -> str:
+    """The language the import was started in: its row messages are written in it."""
+    return str(job.options.get("language") or settings.LANGUAGE_CODE)
 
 
 def import_process(import_id: uuid.UUID) -> ImportJob:
     """The background run; safe to call again after a crash (it resumes at the checkpoint)."""
     job = ImportJob.objects.select_related("requested_by").get(pk=import_id)
+    with translation.override(_language(job)):
+        return _import_process(job)
+
+
+def _import_process(job: ImportJob) -> ImportJob:
     if job.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
         return job
     actor = Actor(user=job.requested_by, channel="import")
@@ -326,7 +338,8 @@ def import_revert(*, actor: Actor, import_id: uuid.UUID) -> ImportJob:
     if job.status not in (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.REVERTING):
         raise ValidationFailed({"status": [_("Only a finished import can be reverted.")]})
     job.status = ImportStatus.REVERTING
-    job.save(update_fields=["status"])
+    job.options = {**job.options, "language": translation.get_language() or ""}
+    job.save(update_fields=["status", "options"])
     transaction.on_commit(lambda: revert_import.enqueue(str(job.pk)))
     return job
 
@@ -335,6 +348,11 @@ def import_revert_process(import_id: uuid.UUID) -> ImportJob:
     """Undo every batch, newest first, one transaction each (resumable: reverted batches
     are marked in the journal)."""
     job = ImportJob.objects.select_related("requested_by").get(pk=import_id)
+    with translation.override(_language(job)):
+        return _import_revert_process(job)
+
+
+def _import_revert_process(job: ImportJob) -> ImportJob:
     if job.status != ImportStatus.REVERTING:
         return job
     actor = Actor(user=job.requested_by, channel="import")

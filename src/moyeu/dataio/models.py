@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from moyeu.core.ids import new_id
 
@@ -29,10 +30,11 @@ class ImportStatus(models.TextChoices):
 
 
 class RowOutcome(models.TextChoices):
-    CREATED = "created", _("Created")
-    UPDATED = "updated", _("Updated")
-    SKIPPED = "skipped", _("Skipped")
-    REJECTED = "rejected", _("Rejected")
+    # With a context: "Created" alone is a date column elsewhere ("Créée le").
+    CREATED = "created", pgettext_lazy("import row outcome", "Created")
+    UPDATED = "updated", pgettext_lazy("import row outcome", "Updated")
+    SKIPPED = "skipped", pgettext_lazy("import row outcome", "Skipped")
+    REJECTED = "rejected", pgettext_lazy("import row outcome", "Rejected")
 
 
 class ImportJob(models.Model):

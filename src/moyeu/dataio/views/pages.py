@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from moyeu.core.errors import MoyeuError, NotFound, ValidationFailed
@@ -61,14 +62,19 @@ def import_list(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
     job = _job(request, import_id)
     spec = spec_for(job.record_type)
+    fields = importable_fields(spec)
+    labels = {**dict(fields), "external_ids.*": _("Id in another system")}
+    dry_run = list(job.row_results.filter(is_dry_run=True).order_by("row")[:1000])
     context = {
         "job": job,
-        "fields": importable_fields(spec),
-        "keys": spec.all_keys(),
+        "spec_label": spec.model._meta.verbose_name_plural,
+        "fields": fields,
+        "keys": [(key, labels.get(key, key)) for key in spec.all_keys()],
         "modes": ImportMode.choices,
         "columns": [(h, job.mapping.get(h, "")) for h in job.headers],
         "can_map": job.status in (ImportStatus.UPLOADED, ImportStatus.MAPPED, ImportStatus.CHECKED),
-        "dry_run": list(job.row_results.filter(is_dry_run=True).order_by("row")[:1000]),
+        "dry_run": dry_run,
+        "dry_counts": {o: sum(1 for r in dry_run if r.outcome == o) for o in imports.OUTCOMES},
         "problems": list(job.row_results.filter(is_dry_run=False).order_by("row")[:100]),
     }
     return render(request, "dataio/import_detail.html", context)
