@@ -109,7 +109,7 @@ def test_the_import_pages_speak_french(personas: Personas) -> None:
     client = client_for(personas, "owner")
     client.cookies["django_language"] = "fr"
     page = client.get("/data/imports/").content.decode()
-    for text in ("Importer un fichier", "Déposer", "Aucun import pour l’instant.", "Fiches"):
+    for text in ("Importer un fichier", "Déposer", "Aucun import pour l’instant.", "Fiches"):  # noqa: RUF001
         assert text in page
     data = csv_bytes([CONTACT_HEADER, *contact_rows(1), ["X", "", "", "", ""]])
     client.post(
