@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from moyeu.core.context import Actor, action_context
 from moyeu.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -373,7 +373,14 @@ def _import_revert_process(job: ImportJob) -> ImportJob:
 
 def error_rows(job: ImportJob) -> Iterator[list[Any]]:
     """The errors file: line, outcome, column, message, then the row as it was read."""
-    yield [_("line"), _("outcome"), _("column"), _("message"), *job.headers]
+    # With a context: the catalogues hold "line" and "outcome" in other senses too.
+    yield [
+        pgettext("import errors file", "line"),
+        pgettext("import errors file", "outcome"),
+        pgettext("import errors file", "column"),
+        pgettext("import errors file", "message"),
+        *job.headers,
+    ]
     results = job.row_results.filter(is_dry_run=False).order_by("row")
     for result in results.iterator(chunk_size=2000):
         for message in result.messages or [{"column": "", "message": ""}]:
