@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from moyeu.api.problems import ApiProblem
+from moyeu.core.access import Branches
 from moyeu.core.services.audit import json_value
 
 M = TypeVar("M", bound=models.Model)
@@ -95,19 +97,85 @@ def _after(ordering: Ordering, value: Any, last_id: Any) -> Q:
 
 
 def paginate(
-    queryset: models.QuerySet[M, Any], *, ordering: Ordering, cursor: str | None, limit: int
+    queryset: models.QuerySet[M, Any],
+    *,
+    ordering: Ordering,
+    cursor: str | None,
+    limit: int,
+    branches: Branches = None,
 ) -> tuple[list[Any], str | None]:
     """One page of ``queryset`` in ``ordering`` after ``cursor``: (rows, next cursor or None).
 
     The rows are model instances, or dicts for a ``.values()`` queryset (which must read the
-    ordering's field and the primary key).
+    ordering's field and the primary key). ``branches`` (``moyeu.core.access.Branches``)
+    narrows ``queryset`` to the caller's scope: None leaves it as it is.
     """
     if cursor:
         value, last_id = _decode_cursor(queryset.model, ordering, cursor)
         queryset = queryset.filter(_after(ordering, value, last_id))
+    if branches is not None:
+        if not branches:
+            return [], None
+        if len(branches) == 1:
+            lookup, value = branches[0]
+            queryset = queryset.filter(**{lookup: value})
+        else:
+            ids = merged_branches(queryset, branches, ordering, limit + 1)
+            queryset = queryset.filter(pk__in=ids)
     rows = list(queryset.order_by(*ordering.order_by())[: limit + 1])
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]
     pk_name = queryset.model._meta.pk.name if isinstance(rows[-1], dict) else "pk"
     return rows, encode_cursor(ordering, rows[-1], pk_name)
+
+
+# A value no record holds, standing for a branch's value while its query is compiled once.
+_PROBE = uuid.UUID("6d6f7965-752d-4272-816e-63682d70726f")
+
+
+def _stored(model: type[models.Model], lookup: str, value: Any) -> Any:
+    """``value`` as the database receives it for ``model``'s column ``lookup``."""
+    field = model._meta.get_field(lookup)
+    assert isinstance(field, models.Field)
+    return field.get_db_prep_value(value, connection, prepared=False)
+
+
+def _branch_sql(
+    queryset: models.QuerySet[Any], lookup: str, value: Any, ordering: Ordering, size: int
+) -> tuple[str, list[Any]]:
+    """The ids of the first ``size`` rows of ``queryset`` where ``lookup = value``."""
+    branch = queryset.filter(**{lookup: value}).order_by(*ordering.order_by())
+    sql, params = branch.values_list("pk")[:size].query.sql_with_params()
+    return sql, list(params)
+
+
+def merged_branches(
+    queryset: models.QuerySet[Any], branches: list[tuple[str, Any]], ordering: Ordering, size: int
+) -> RawSQL:
+    """The ids of the first ``size`` rows of each branch of ``queryset``, as one subquery.
+
+    Each branch (``lookup = value``, a column with an index on ``(column, id)``) reads at
+    most ``size`` ids in ``ordering``; the first ``size`` rows of their union are among them.
+    The branches of one column share one compiled query: it is compiled with a probe value,
+    which the branch's own value then replaces among its parameters.
+    """
+    templates: dict[str, tuple[str, list[Any], int] | None] = {}
+    parts: list[str] = []
+    params: list[Any] = []
+    for lookup, value in branches:
+        if lookup not in templates:
+            sql, found = _branch_sql(queryset, lookup, _PROBE, ordering, size)
+            stored = _stored(queryset.model, lookup, _PROBE)
+            at = [i for i, param in enumerate(found) if param == stored]
+            templates[lookup] = (sql, found, at[0]) if len(at) == 1 else None
+        template = templates[lookup]
+        if template is None:  # the probe value is among the filters' own values
+            sql, values = _branch_sql(queryset, lookup, value, ordering, size)
+        else:
+            sql, values = template[0], template[1].copy()
+            values[template[2]] = _stored(queryset.model, lookup, value)
+        # Compiled by the ORM from our querysets; every value is a parameter.
+        parts.append(f"SELECT * FROM ({sql}) b{len(parts)}")  # noqa: S608
+        params.extend(values)
+    return RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611 (see above)

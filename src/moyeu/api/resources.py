@@ -13,7 +13,7 @@ import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any, Generic, TypeVar
 
 from django.db import models
@@ -29,6 +29,8 @@ from moyeu.api.problems import ApiProblem
 from moyeu.api.rendering import rendered
 from moyeu.api.rows import RowLayout
 from moyeu.api.schemas import ListQuery
+from moyeu.core import access
+from moyeu.core.access import Branches
 from moyeu.core.errors import NotFound, ValidationFailed
 from moyeu.core.models import MoyeuModel
 
@@ -101,26 +103,31 @@ class RecordResource(Generic[M]):
     def visible(self, request: HttpRequest) -> models.QuerySet[M]:
         return self.model.objects.visible_to(actor_of(request), "view")  # type: ignore[return-value]
 
+    def scope(self, request: HttpRequest) -> Branches:
+        """What the caller may see, as branches that list pages read one index each."""
+        return access.scope_branches(actor_of(request), self.model, "view")
+
+    def prefetched(self, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+        return queryset.prefetch_related("tags", "external_id_links")
+
     def queryset(self, request: HttpRequest) -> models.QuerySet[M]:
-        return self.visible(request).prefetch_related("tags", "external_id_links")
+        return self.prefetched(self.visible(request))
 
     # --- reads ---------------------------------------------------------------------------
 
     def list(self, request: HttpRequest, query: ListQuery) -> dict[str, Any] | HttpResponse:
         """A page ``{"items": [...], "next_cursor": ...}`` of the records the caller sees."""
         ordering = Ordering.parse(query.ordering, self.orderings)
+        page = partial(paginate, ordering=ordering, cursor=query.cursor, limit=query.limit)
+        every: models.QuerySet[M] = self.model._default_manager.all()  # type: ignore[assignment]
         layout = self.layout
         if layout is None:
-            queryset = self.filters.apply(request, self.queryset(request), query)
-            items, next_cursor = paginate(
-                queryset, ordering=ordering, cursor=query.cursor, limit=query.limit
-            )
+            queryset = self.filters.apply(request, self.prefetched(every), query)
+            items, next_cursor = page(queryset, branches=self.scope(request))
             return {"items": items, "next_cursor": next_cursor}
-        queryset = self.filters.apply(request, self.visible(request), query)
+        queryset = self.filters.apply(request, every, query)
         columns = layout.columns(ordering.field, self.model._meta.pk.name)
-        rows, next_cursor = paginate(
-            queryset.values(*columns), ordering=ordering, cursor=query.cursor, limit=query.limit
-        )
+        rows, next_cursor = page(queryset.values(*columns), branches=self.scope(request))
         return rendered(request, {"items": layout.items(rows), "next_cursor": next_cursor})
 
     def get(self, request: HttpRequest, record_id: uuid.UUID) -> M:

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Field, ManyToManyField, Model, Q
 
+from moyeu.core.access import Branches
 from moyeu.core.context import Actor
 from moyeu.core.registry import registry
 from moyeu.identity.models import Membership, RoleGrant, Scope, Team, User
@@ -164,8 +165,24 @@ class RolePolicy:
         teams = load_access(user).teams_for(scope)
         # At 10^6 rows PostgreSQL may answer this OR, for "newest first" pages, by walking the
         # primary key backwards and filtering: fast when the caller sees many records, a full
-        # scan when they see few (bench/README.md, "EXPLAIN at 10^6 rows").
+        # scan when they see few. List pages read ``scope_branches`` instead.
         return mine | Q(team_id__in=list(teams))
+
+    def scope_branches(self, actor: Actor, model: type[Model], action: str) -> Branches:
+        """The scope as one equality per index: owner = me, then team = t for each team."""
+        scope = effective_scope(actor, model, action)
+        if scope is None:
+            return []
+        if scope == Scope.ALL:
+            return None
+        user = actor.user
+        assert user is not None
+        mine: list[tuple[str, Any]] = [("owner_id", user.pk)]
+        if scope == Scope.OWN:
+            return mine
+        return mine + [
+            ("team_id", team_id) for team_id in sorted(load_access(user).teams_for(scope), key=str)
+        ]
 
     def can(self, actor: Actor, record: Model, action: str) -> bool:
         scope = effective_scope(actor, type(record), action)

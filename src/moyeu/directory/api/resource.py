@@ -167,9 +167,9 @@ class DirectoryResource(RecordResource[M]):
     def row_layout(self) -> RowLayout | None:
         return None if self.row_output is None else RowLayout.of(self.model, self.row_output)
 
-    def queryset(self, request: HttpRequest) -> models.QuerySet[M]:
+    def prefetched(self, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
         related = [child.related_name for child in self.children]
-        return super().queryset(request).prefetch_related(*related)
+        return super().prefetched(queryset).prefetch_related(*related)
 
     def list(self, request: HttpRequest, query: ListQuery) -> dict[str, Any] | HttpResponse:
         updates = {
@@ -182,10 +182,14 @@ class DirectoryResource(RecordResource[M]):
         if layout is None:
             return super().list(request, query)
         ordering = Ordering.parse(query.ordering, self.orderings)
-        queryset = self.filters.apply(request, self.visible(request), query)
+        queryset = self.filters.apply(request, self.model._default_manager.all(), query)
         columns = layout.columns(ordering.field, "id")
         rows, next_cursor = paginate(
-            queryset.values(*columns), ordering=ordering, cursor=query.cursor, limit=query.limit
+            queryset.values(*columns),
+            ordering=ordering,
+            cursor=query.cursor,
+            limit=query.limit,
+            branches=self.scope(request),
         )
         items = layout.items(rows)
         ids: list[uuid.UUID] = [row["id"] for row in rows]
