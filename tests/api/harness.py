@@ -56,9 +56,10 @@ class RecordApiContract:
     filter_cases: ClassVar[list[tuple[dict[str, Any], list[str]]]]
     # Queries for one list page with a bearer token, per persona, whatever the page size:
     # token + user; the access policy's grants (not for superusers), memberships (scopes
-    # team and team_tree) and team tree (team_tree of a manager); the rows; their tags;
+    # team and team_tree) and team tree (team_tree of a manager); the ids of the scope's
+    # branches (owner = me, team = t: scopes team and team_tree); the rows; their tags;
     # their external ids.
-    list_queries: ClassVar[dict[str, int]] = {"owner": 6, "manager": 7, "admin": 4}
+    list_queries: ClassVar[dict[str, int]] = {"owner": 7, "manager": 8, "admin": 4}
     resource: ClassVar[RecordResource[Any]]  # the module's resource behind ``path``
 
     @pytest.fixture

@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, models
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 
 from moyeu.api.problems import ApiProblem
 from moyeu.core.access import Branches
@@ -121,6 +120,8 @@ def paginate(
             queryset = queryset.filter(**{lookup: value})
         else:
             ids = merged_branches(queryset, branches, ordering, limit + 1)
+            if not ids:
+                return [], None
             queryset = queryset.filter(pk__in=ids)
     rows = list(queryset.order_by(*ordering.order_by())[: limit + 1])
     if len(rows) <= limit:
@@ -152,11 +153,14 @@ def _branch_sql(
 
 def merged_branches(
     queryset: models.QuerySet[Any], branches: list[tuple[str, Any]], ordering: Ordering, size: int
-) -> RawSQL:
-    """The ids of the first ``size`` rows of each branch of ``queryset``, as one subquery.
+) -> list[Any]:
+    """The ids of the first ``size`` rows of each branch of ``queryset`` (one query).
 
     Each branch (``lookup = value``, a column with an index on ``(column, id)``) reads at
     most ``size`` ids in ``ordering``; the first ``size`` rows of their union are among them.
+    The page is then read by these ids: a literal list of at most ``branches * size`` keys,
+    which both databases read by the primary key (handed a subquery instead, SQLite may walk
+    the ordering's index and probe it: the whole table for a caller who sees few records).
     The branches of one column share one compiled query: it is compiled with a probe value,
     which the branch's own value then replaces among its parameters.
     """
@@ -178,4 +182,6 @@ def merged_branches(
         # Compiled by the ORM from our querysets; every value is a parameter.
         parts.append(f"SELECT * FROM ({sql}) b{len(parts)}")  # noqa: S608
         params.extend(values)
-    return RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611 (see above)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return list(dict.fromkeys(pk for (pk,) in cursor.fetchall()))

@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from moyeu.core.models import MoyeuModel
@@ -68,6 +70,13 @@ class Account(MoyeuModel):
             models.Index(fields=["phone_e164"], name="directory_account_phone"),
             models.Index(fields=["industry", "id"], name="directory_account_industry"),
             models.Index(fields=["parent", "id"], name="directory_account_parent"),
+            # The API's list filters and orderings (bench/README.md, EXPLAIN at 10^6 rows):
+            # ?kind=, ?city= and ?country= (case-insensitive: UPPER(column) = UPPER(value)).
+            models.Index(fields=["kind", "id"], name="directory_account_kind"),
+            models.Index(Upper("city"), F("id"), name="directory_account_city_ci"),
+            models.Index(Upper("country"), F("id"), name="directory_account_country_ci"),
+            models.Index(fields=["created_at", "id"], name="directory_account_created"),
+            models.Index(fields=["updated_at", "id"], name="directory_account_updated"),
             models.Index(fields=["postcode"], name="directory_account_postcode"),
         ]
 

@@ -146,7 +146,12 @@ class Address(models.Model):
                 name="directory_address_one_owner",
             )
         ]
-        indexes = [models.Index(fields=["postcode"], name="directory_address_postcode")]
+        # ?postcode= on lists reads the owners' ids of a postcode from the index alone.
+        indexes = [
+            models.Index(
+                fields=["postcode", "account", "contact"], name="directory_address_postcodes"
+            )
+        ]
 
     def __str__(self) -> str:
         return ", ".join(p for p in (self.line1, self.postcode, self.city, self.country) if p)
