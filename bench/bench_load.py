@@ -68,7 +68,7 @@ def python_load(
     )
 
 
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 _SCRIPT = """
 local paths = %s
 local i = 0
@@ -110,7 +110,10 @@ def wrk_load(
         ).stdout
 
     def latency(percent: str) -> float:
-        value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)$", output, re.M).groups()
+        found = re.search(rf"^\s+{percent}(?:\.0+)?%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)
+        if found is None:
+            raise SystemExit(f"wrk printed no {percent}th percentile:\n{output}")
+        value, unit = found.groups()
         return float(value) * _UNITS[unit]
 
     total = int(re.search(r"(\d+) requests in", output).group(1))
