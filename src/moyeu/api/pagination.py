@@ -145,10 +145,25 @@ def _stored(model: type[models.Model], lookup: str, value: Any) -> Any:
 def _branch_sql(
     queryset: models.QuerySet[Any], lookup: str, value: Any, ordering: Ordering, size: int
 ) -> tuple[str, list[Any]]:
-    """The ids of the first ``size`` rows of ``queryset`` where ``lookup = value``."""
-    branch = queryset.filter(**{lookup: value}).order_by(*ordering.order_by())
-    sql, params = branch.values_list("pk")[:size].query.sql_with_params()
-    return sql, list(params)
+    """The ids of the first ``size`` rows of ``queryset`` where ``lookup = value``.
+
+    In an ordering other than the id, PostgreSQL may walk the ordering's index filtering
+    ``lookup = value`` — the whole table for a caller who owns few records. There the branch
+    is read by its own index first (``OFFSET 0`` keeps the planner from merging the two
+    levels), then sorted: bounded by the branch's size, not the table's.
+    """
+    branch = queryset.filter(**{lookup: value})
+    if ordering.field == "id" or connection.vendor != "postgresql":
+        ordered = branch.order_by(*ordering.order_by()).values_list("pk")[:size]
+        sql, params = ordered.query.sql_with_params()
+        return sql, list(params)
+    sql, params = branch.order_by().values_list("pk", ordering.field).query.sql_with_params()
+    direction = "DESC" if ordering.descending else "ASC"
+    return (
+        f"SELECT * FROM ({sql} OFFSET 0) s ORDER BY 2 {direction}, 1 {direction} "  # noqa: S608
+        f"LIMIT {int(size)}",
+        list(params),
+    )
 
 
 def merged_branches(
@@ -184,4 +199,4 @@ def merged_branches(
         params.extend(values)
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
-        return list(dict.fromkeys(pk for (pk,) in cursor.fetchall()))
+        return list(dict.fromkeys(row[0] for row in cursor.fetchall()))
