@@ -27,7 +27,7 @@ class TestActivityApi(RecordApiContract):
     module = "activities"
     record_name = "activity"
     # The generic page's queries, plus the page's links and attendees.
-    list_queries = {"owner": 8, "manager": 9, "admin": 6}
+    list_queries = {"owner": 9, "manager": 10, "admin": 6}
     change_body = {"subject": "Rappel du devis"}
     invalid_body = {"kind": "call", "phone_number": "nope", "location": "Lyon", "links": []}
     invalid_fields = ["links", "location", "phone_number"]

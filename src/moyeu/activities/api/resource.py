@@ -43,5 +43,5 @@ class ActivityResource(RecordResource[Activity]):
     def filters(self) -> FilterSet:
         return ActivityFilterSet(self.model, self.lookups)
 
-    def queryset(self, request: HttpRequest) -> models.QuerySet[Activity]:
-        return super().queryset(request).prefetch_related("links", "attendees")
+    def prefetched(self, queryset: models.QuerySet[Activity]) -> models.QuerySet[Activity]:
+        return super().prefetched(queryset).prefetch_related("links", "attendees")
