@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,3 +24,8 @@ class CoreConfig(AppConfig):
                 *DUPLICATE_CODES,
             ]
         )
+
+        from moyeu.core.search.schema import ensure_structures
+
+        # The search engines' tables, columns and indexes (see moyeu.core.search.schema).
+        post_migrate.connect(ensure_structures, sender=self, dispatch_uid="core.search.schema")

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from moyeu.core.context import Actor
 from moyeu.core.models import ExternalId
+from moyeu.core.search import index as search_index
 from moyeu.core.services import audit, events
 from moyeu.dataio import bulk, relations
 from moyeu.dataio.engine import BatchContext, Decision, column_changes, insert_constants
@@ -93,6 +94,7 @@ def write_batch(
                 if name in d.changes
             ]
         )
+    search_index.index_records(model, [d.record_id for d in created + updated if d.record_id])
     batch = ImportBatch.objects.create(
         job=job,
         number=number,
@@ -162,6 +164,7 @@ def revert_batch(spec: DataSpec, actor: Actor, job: ImportJob, batch: ImportBatc
     ).delete()
     bulk.delete(model, created_ids)
     previous_of = {uuid.UUID(pk): previous for _l, pk, previous in batch.updated}
+    search_index.index_records(model, [d.record_id for d in created + updated if d.record_id])
     existing = set(
         model._base_manager.filter(pk__in=list(previous_of)).values_list("id", flat=True)
     )
@@ -183,6 +186,7 @@ def revert_batch(spec: DataSpec, actor: Actor, job: ImportJob, batch: ImportBatc
         spec.link.remove(
             [(pk, uuid.UUID(p[name]["added"])) for pk, p in previous_of.items() if name in p]
         )
+    search_index.index_records(model, [d.record_id for d in created + updated if d.record_id])
     batch.is_reverted = True
     batch.save(update_fields=["is_reverted"])
     counts = {"removed": len(created_ids), "restored": len(restores)}

@@ -1,4 +1,4 @@
-"""Platform routers (custom fields, audit, jobs, merges); module routers live in <module>/api/."""
+"""Platform routers (custom fields, audit, jobs, merges, search); modules have their own."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from moyeu.api.routers.audit import router as audit_router
 from moyeu.api.routers.custom_fields import router as custom_fields_router
 from moyeu.api.routers.jobs import router as jobs_router
 from moyeu.api.routers.merges import router as merges_router
+from moyeu.api.routers.search import router as search_router
 from moyeu.api.routers.timeline import router as timeline_router
 from moyeu.api.routers.validation_rules import router as validation_rules_router
 
@@ -18,4 +19,5 @@ PLATFORM_ROUTERS: list[tuple[str, Router]] = [
     ("/jobs", jobs_router),
     ("/merges", merges_router),
     ("/timeline", timeline_router),
+    ("/search", search_router),
 ]

@@ -21,6 +21,7 @@ from moyeu.core.errors import ValidationFailed, VersionConflict
 from moyeu.core.merge.primaries import align_primaries, chosen_rows, mirror_sources, mirrors_of
 from moyeu.core.merge.relations import move_rows, relations_to, row_values, to_json
 from moyeu.core.models import DuplicateCandidate, DuplicateStatus, MergeRecord, MoyeuModel
+from moyeu.core.search import index as search_index
 from moyeu.core.services import audit, events
 from moyeu.core.services.records import lock_for_change, record_type_of, snapshot
 
@@ -160,10 +161,12 @@ def merge_records(
                 data={"merged_into": str(survivor_id)},
             )
         model._default_manager.filter(pk__in=losers_wanted).delete()
+        search_index.remove_records(model, losers_wanted)
         survivor.version += 1
         survivor.updated_by = actor.user
         survivor.updated_at = timezone.now()
         survivor.save()
+        search_index.index_record(survivor)
         after = snapshot(survivor)
         merge = MergeRecord.objects.create(
             record_type=f"{module}.{name}",

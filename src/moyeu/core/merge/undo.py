@@ -19,6 +19,7 @@ from moyeu.core.errors import Conflict, NotFound
 from moyeu.core.merge.primaries import restore_primaries
 from moyeu.core.merge.relations import from_values, model_of
 from moyeu.core.models import DuplicateCandidate, DuplicateStatus, MergeRecord, MoyeuModel
+from moyeu.core.search import index as search_index
 from moyeu.core.services import audit, events
 from moyeu.core.services.records import lock_for_change, snapshot
 
@@ -112,6 +113,8 @@ def undo_merge(merge_id: uuid.UUID, *, actor: Actor) -> MergeRecord:
         restored.updated_by = actor.user
         restored.updated_at = timezone.now()
         restored.save(force_update=True)
+        search_index.index_records(model, [uuid.UUID(str(pk)) for pk in merge.loser_ids])
+        search_index.index_record(restored)
         DuplicateCandidate.objects.filter(pk__in=merge.data.get("candidates", [])).update(
             status=DuplicateStatus.OPEN, resolved_at=None
         )

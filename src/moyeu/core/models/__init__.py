@@ -11,6 +11,7 @@ from moyeu.core.models.duplicates import (
 from moyeu.core.models.jobs import Job, JobStatus, Lease, WorkerHeartbeat
 from moyeu.core.models.outbox import OutboxEvent, ProcessedEvent
 from moyeu.core.models.ratelimit import RateCounter
+from moyeu.core.models.search import SearchEntry, SearchRebuild
 from moyeu.core.models.validation_rules import ValidationRule, ValidationRuleKind
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "ProcessedEvent",
     "RateCounter",
     "RecordQuerySet",
+    "SearchEntry",
+    "SearchRebuild",
     "Tag",
     "ValidationRule",
     "ValidationRuleKind",

@@ -28,6 +28,7 @@ from moyeu.core.errors import (
 )
 from moyeu.core.models import ExternalId, MoyeuModel, Tag
 from moyeu.core.registry import registry
+from moyeu.core.search import index as search_index
 from moyeu.core.services import audit, custom_fields, events, validation_rules
 from moyeu.core.services.audit import json_value
 
@@ -155,6 +156,7 @@ def record_create(
             _set_external_ids(obj, external_ids)
         if related is not None:
             related(obj)
+        search_index.index_record(obj)
         after = snapshot(obj)
         audit.record(
             obj,
@@ -245,6 +247,7 @@ def record_update(
         obj.updated_by = actor.user
         obj.updated_at = timezone.now()
         obj.save()
+        search_index.index_record(obj)
         audit.record(obj, f"{module}.{name}.updated", actor, changes=changes)
         payload = snapshot(obj)
         payload["changed_fields"] = sorted(changes)
@@ -286,6 +289,7 @@ def record_delete(
         ExternalId.objects.filter(
             content_type=ContentType.objects.get_for_model(model), object_id=obj.pk
         ).delete()
+        search_index.remove_records(model, [obj.pk])
         obj.delete()
 
 

@@ -1,0 +1,131 @@
+"""GET /api/v1/search: grouped results inside record access, problems for bad input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from moyeu.directory.services import account_create, contact_create
+from tests.api.client import ApiClient
+from tests.personas import Personas
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def records(personas: Personas) -> dict[str, Any]:
+    owner = personas.actor("owner")
+    return {
+        "jean": contact_create(
+            actor=owner,
+            values={"first_name": "Jean", "last_name": "Dupont", "email": "jd@exemple.fr"},
+        ),
+        "marc": contact_create(
+            actor=personas.actor("outsider"), values={"first_name": "Marc", "last_name": "Dupond"}
+        ),
+        "account": account_create(actor=owner, values={"name": "Dupont Industries"}),
+    }
+
+
+def test_groups_by_kind_with_ids(clients: dict[str, ApiClient], records: dict[str, Any]) -> None:
+    answer = clients["owner"].call("GET", "/search", params={"q": "DUP"})
+    assert answer.status == 200
+    assert answer.body == {
+        "q": "DUP",
+        "groups": [
+            {
+                "kind": "account",
+                "record_type": "directory.account",
+                "label": "accounts",
+                "items": [
+                    {
+                        "id": str(records["account"].id),
+                        "title": "Dupont Industries",
+                        "detail": "",
+                        "is_fuzzy": False,
+                    }
+                ],
+                "has_more": False,
+            },
+            {
+                "kind": "contact",
+                "record_type": "directory.contact",
+                "label": "contacts",
+                "items": [
+                    {
+                        "id": str(records["jean"].id),
+                        "title": "Jean Dupont",
+                        "detail": "jd@exemple.fr",
+                        "is_fuzzy": False,
+                    }
+                ],
+                "has_more": False,
+            },
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("owner", ["Jean Dupont"]),
+        ("teammate", ["Jean Dupont"]),
+        ("manager", ["Jean Dupont"]),
+        ("outsider", ["Marc Dupond"]),
+        ("admin", ["Marc Dupond", "Jean Dupont"]),
+    ],
+)
+def test_access_per_persona(
+    clients: dict[str, ApiClient], records: dict[str, Any], persona: str, expected: list[str]
+) -> None:
+    answer = clients[persona].call("GET", "/search", params={"q": "dup", "kinds": "contact"})
+    assert answer.status == 200
+    assert [[i["title"] for i in g["items"]] for g in answer.body["groups"]] == [expected]
+
+
+def test_kinds_repeated_or_comma_separated_and_limit(
+    clients: dict[str, ApiClient], records: dict[str, Any]
+) -> None:
+    admin = clients["admin"]
+    both = admin.call("GET", "/search?q=dup&kinds=contact&kinds=account&limit=1")
+    assert [(g["kind"], len(g["items"]), g["has_more"]) for g in both.body["groups"]] == [
+        ("contact", 1, True),
+        ("account", 1, False),
+    ]
+    comma = admin.call("GET", "/search?q=dup&kinds=account,contact&limit=1")
+    assert [g["kind"] for g in comma.body["groups"]] == ["account", "contact"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "detail"),
+    [
+        ("q=", "q", "Type something to search for."),
+        ("q=%20%20", "q", "Type something to search for."),
+        ("q=x", "q", "Type at least 2 letters or digits."),
+        ("q=" + "x" * 201, "q", "A search has at most 200 characters."),
+        ("q=dup&kinds=unicorn", "kinds", "Unknown kind: unicorn. Known kinds: account, contact."),
+    ],
+)
+def test_bad_input_is_a_problem(
+    clients: dict[str, ApiClient], records: dict[str, Any], query: str, field: str, detail: str
+) -> None:
+    answer = clients["admin"].call("GET", f"/search?{query}")
+    assert answer.status == 400
+    assert answer.headers["Content-Type"] == "application/problem+json"
+    assert (answer.code, answer.body["detail"]) == ("api.bad_filter", detail)
+    assert answer.body["errors"] == [{"field": field, "message": detail}]
+
+
+def test_missing_q_and_bad_limit(clients: dict[str, ApiClient]) -> None:
+    missing = clients["admin"].call("GET", "/search")
+    assert (missing.status, missing.code) == (400, "api.bad_filter")
+    assert [e["field"] for e in missing.body["errors"]] == ["q"]
+    too_many = clients["admin"].call("GET", "/search?q=dup&limit=51")
+    assert (too_many.status, too_many.code) == (400, "api.bad_filter")
+    assert [e["field"] for e in too_many.body["errors"]] == ["limit"]
+
+
+def test_anonymous_is_refused(anonymous: ApiClient, records: dict[str, Any]) -> None:
+    answer = anonymous.call("GET", "/search?q=dup")
+    assert (answer.status, answer.code) == (401, "api.unauthenticated")
