@@ -52,12 +52,13 @@ def test_sign_in_create_edit_and_search_a_contact(page: Any) -> None:
     )
 
     menu.get_by_role("link", name="Contacts").click()
-    page.get_by_label("Search").fill("directrice")  # no match: job titles are not searched
+    # No match: job titles are not searched.
+    page.get_by_label("Search", exact=True).fill("directrice")
     page.wait_for_url("**/directory/contacts/?q=directrice")
     assert page.locator("#record-results td.empty").inner_text() == (
         "No records match these filters."
     )
-    page.get_by_label("Search").fill("lamb")
+    page.get_by_label("Search", exact=True).fill("lamb")
     page.wait_for_url("**/directory/contacts/?q=lamb")
     rows = page.locator("#record-results tbody tr")
     assert rows.count() == 1

@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from moyeu.core.registry import registry
 from moyeu.web.navigation import module_views
-from moyeu.web.views import auth, pages, saved_views
+from moyeu.web.views import auth, pages, saved_views, search
 
 app_name = "web"
 
@@ -28,6 +28,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
     path("jobs/", pages.jobs, name="jobs"),
+    path("search/", search.search_page, name="search"),
+    path("search/suggestions/", search.suggestions, name="search_suggestions"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("saved-views/<str:record_type>/", saved_views.panel, name="saved_views"),
     path("saved-views/<str:record_type>/save/", saved_views.save, name="saved_view_save"),

@@ -49,6 +49,48 @@
     }
   });
 
+  // Global search: "/" focuses the header box; arrow keys walk its suggestions; Escape
+  // closes them. Enter in the box opens the full results page (a plain form submit).
+  var searchBox = document.getElementById("global-search-q");
+  if (searchBox) {
+    var panel = document.getElementById("global-search-suggestions");
+    var links = function () { return Array.from(panel.querySelectorAll("a")); };
+    var closePanel = function () {
+      panel.innerHTML = "";
+      searchBox.setAttribute("aria-expanded", "false");
+    };
+    document.body.addEventListener("htmx:afterSwap", function (event) {
+      if (event.detail.target === panel) {
+        searchBox.setAttribute("aria-expanded", panel.innerHTML.trim() ? "true" : "false");
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      var typing = event.target.closest("input, textarea, select, [contenteditable]");
+      if (event.key === "/" && !typing) {
+        event.preventDefault();
+        searchBox.focus();
+        searchBox.select();
+        return;
+      }
+      if (!event.target.closest(".global-search")) { return; }
+      var items = links();
+      var index = items.indexOf(document.activeElement);
+      if (event.key === "ArrowDown" && items.length) {
+        event.preventDefault();
+        items[Math.min(index + 1, items.length - 1)].focus();
+      } else if (event.key === "ArrowUp" && items.length) {
+        event.preventDefault();
+        if (index <= 0) { searchBox.focus(); } else { items[index - 1].focus(); }
+      } else if (event.key === "Escape") {
+        closePanel();
+        searchBox.focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (!event.target.closest(".global-search")) { closePanel(); }
+    });
+  }
+
   // Confirm before destructive buttons that carry data-confirm.
   document.addEventListener("submit", function (event) {
     var button = event.submitter;
