@@ -218,3 +218,31 @@ def test_merge_removes_the_loser_and_undo_brings_it_back(
     assert SearchEntry.objects.filter(record_type="directory.contact").count() == 2
     undo_merge(merge.pk, actor=admin)
     assert titles(admin, "marc") == {"contact": ["Marc Dupond"]}
+
+
+def test_access_applies_before_the_candidate_cap(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ranking reads a bounded number of matches; hidden records must not use up that bound.
+    monkeypatch.setattr("moyeu.core.search.engines.CANDIDATES", 2)
+    for n in range(3):
+        contact_create(
+            actor=personas.actor("outsider"),
+            values={"first_name": f"Anne{n}", "last_name": "Morel"},
+        )
+    contact_create(
+        actor=personas.actor("owner"), values={"first_name": "Paul", "last_name": "Morel"}
+    )
+    assert titles(personas.actor("owner"), "morel") == {"contact": ["Paul Morel"]}
+    assert len(titles(personas.actor("admin"), "morel")["contact"]) == 2
+
+
+def test_numbers_are_never_near_misses(personas: Personas) -> None:
+    contact_create(
+        actor=personas.actor("owner"),
+        values={"first_name": "Rémi", "last_name": "Garnier", "email": "r.garnier.4242@ex.fr"},
+    )
+    admin = personas.actor("admin")
+    assert titles(admin, "4242") == {"contact": ["Rémi Garnier"]}
+    assert titles(admin, "4243") == {}
+    assert titles(admin, "garnir 4242") == {"contact": ["Rémi Garnier~"]}

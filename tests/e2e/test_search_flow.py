@@ -21,7 +21,7 @@ def test_find_a_contact_from_the_header_box(page: Any) -> None:
         actor=owner,
         values={"first_name": "Élodie", "last_name": "Lefèvre", "email": "elodie@exemple.fr"},
     )
-    account_create(actor=owner, values={"name": "Lefebvre Transports", "city": "Lille"})
+    account_create(actor=owner, values={"name": "Lefort Transports", "city": "Lille"})
     contact_create(
         actor=personas.actor("outsider"), values={"first_name": "Léa", "last_name": "Lefort"}
     )
@@ -42,7 +42,7 @@ def test_find_a_contact_from_the_header_box(page: Any) -> None:
     panel.get_by_role("link", name="Élodie Lefèvre").wait_for()
     assert panel.locator("h2").all_inner_texts() == ["ACCOUNTS", "CONTACTS"]
     assert panel.get_by_role("link").all_inner_texts() == [
-        "Lefebvre Transports",
+        "Lefort Transports",
         "Élodie Lefèvre",
         "See all results",
     ]

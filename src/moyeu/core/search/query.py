@@ -127,7 +127,7 @@ def search(actor: Actor, q: str, *, kinds: list[str] | None = None, limit: int =
         rows = engine.prefix(scope, found, limit + 1)
         hits = _hits(rows, is_fuzzy=False)
         if len(rows) <= limit:
-            more = engine.fuzzy(scope, found, limit + 1 - len(rows), [r.entry_id for r in rows])
+            more = engine.fuzzy(scope, found, limit + 1 - len(rows))
             hits += _hits(more, is_fuzzy=True)
         if hits:
             groups.append(
