@@ -129,3 +129,36 @@ def test_missing_q_and_bad_limit(clients: dict[str, ApiClient]) -> None:
 def test_anonymous_is_refused(anonymous: ApiClient, records: dict[str, Any]) -> None:
     answer = anonymous.call("GET", "/search?q=dup")
     assert (answer.status, answer.code) == (401, "api.unauthenticated")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_administrators_rebuild_in_the_background(personas: Personas) -> None:
+    from moyeu.core.jobs import claim
+    from moyeu.core.jobs.runner import execute
+    from moyeu.core.models import AuditEntry, Job, JobStatus, SearchEntry
+    from tests.api.client import persona_clients
+
+    clients = persona_clients(personas)
+    contact_create(actor=personas.actor("owner"), values={"last_name": "Morel"})
+    SearchEntry.objects.all().delete()
+    refused = clients["owner"].call("POST", "/search/rebuild", {})
+    assert (refused.status, refused.code) == (403, "core.permission_denied")
+    unknown = clients["admin"].call("POST", "/search/rebuild", {"kinds": ["unicorn"]})
+    assert (unknown.status, unknown.code) == (422, "core.validation_failed")
+    assert not Job.objects.exists()
+
+    answer = clients["admin"].call("POST", "/search/rebuild", {"kinds": ["contact"]})
+    assert (answer.status, answer.body) == (202, {"status": "enqueued"})
+    job = Job.objects.get()
+    assert (job.task_path, job.args_kwargs) == (
+        "moyeu.core.search.tasks.rebuild_search_index",
+        {"args": [["contact"]], "kwargs": {}},
+    )
+    audit = AuditEntry.objects.get(code="core.search.rebuild_requested")
+    assert audit.data == {"record_types": ["directory.contact"]}
+    claimed = claim.claim_next("w1", ["default"], 60)
+    assert claimed is not None
+    assert execute(claimed, "w1") == JobStatus.SUCCESSFUL
+    job.refresh_from_db()
+    assert job.progress_done == 1
+    assert list(SearchEntry.objects.values_list("title", flat=True)) == ["Morel"]

@@ -30,6 +30,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("jobs/", pages.jobs, name="jobs"),
     path("search/", search.search_page, name="search"),
     path("search/suggestions/", search.suggestions, name="search_suggestions"),
+    path("search/rebuild/", search.rebuild, name="search_rebuild"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("saved-views/<str:record_type>/", saved_views.panel, name="saved_views"),
     path("saved-views/<str:record_type>/save/", saved_views.save, name="saved_view_save"),

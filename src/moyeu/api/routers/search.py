@@ -6,13 +6,14 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from moyeu.api.auth import actor_of
 from moyeu.api.problems import ApiProblem
 from moyeu.core.errors import ValidationFailed
 from moyeu.core.search.query import MAX_LIMIT, search
+from moyeu.core.search.rebuild import rebuild_request
 
 router = Router(tags=["search"])
 
@@ -80,3 +81,18 @@ def search_records(request: HttpRequest, query: Query[SearchQuery]) -> Any:
             for group in groups
         ],
     }
+
+
+class RebuildIn(Schema):
+    kinds: list[str] = Field(default_factory=list, description="Kinds to rebuild; all if empty.")
+
+
+class RebuildOut(Schema):
+    status: str
+
+
+@router.post("/rebuild", response={202: RebuildOut})
+def request_search_rebuild(request: HttpRequest, body: RebuildIn) -> Any:
+    """Administrators: rebuild the index in the background (see `/jobs` for its progress)."""
+    rebuild_request(actor=actor_of(request), kinds=body.kinds)
+    return Status(202, {"status": "enqueued"})

@@ -13,10 +13,14 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from moyeu.core.context import Actor, action_context
+from moyeu.core.errors import PermissionDenied
 from moyeu.core.models import SearchEntry, SearchRebuild
 from moyeu.core.search.index import index_loaded, loading_fields, searchable_types
 from moyeu.core.search.query import resolve_kinds
+from moyeu.core.services import audit
 
 
 @dataclass(frozen=True)
@@ -90,3 +94,17 @@ def rebuild(
         results.append(RebuildResult(key, state.indexed, resumed))
     _purge_deleted_tokens()
     return results
+
+
+def rebuild_request(*, actor: Actor, kinds: list[str] | None = None) -> None:
+    """Queue a rebuild for the worker (administrators): the UI's and the API's way to run
+    ``moyeu search reindex``. Audited; the job shows on the background jobs page."""
+    from moyeu.core.search.tasks import rebuild_search_index
+
+    if actor.user is None or not actor.user.is_superuser:
+        raise PermissionDenied(_("Only administrators can rebuild the search index."))
+    keys = resolve_kinds(kinds)
+    names = [key.partition(".")[2] for key in keys] if kinds else []
+    with action_context(channel=actor.channel), transaction.atomic():
+        audit.record(None, "core.search.rebuild_requested", actor, data={"record_types": keys})
+        transaction.on_commit(lambda: rebuild_search_index.enqueue(names))

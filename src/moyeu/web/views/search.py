@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from moyeu.core.errors import ValidationFailed
+from moyeu.core.errors import PermissionDenied, ValidationFailed
 from moyeu.core.search.query import Group, Hit, search
+from moyeu.core.search.rebuild import rebuild_request
 
 SUGGESTIONS_PER_KIND = 5
 PAGE_PER_KIND = 10
@@ -67,3 +72,15 @@ def search_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def suggestions(request: HttpRequest) -> HttpResponse:
     return render(request, "web/search/_suggestions.html", _results(request, SUGGESTIONS_PER_KIND))
+
+
+@login_required
+@require_POST
+def rebuild(request: HttpRequest) -> HttpResponse:
+    """The jobs page's button: queue a rebuild of the whole index (administrators)."""
+    try:
+        rebuild_request(actor=request.actor)  # type: ignore[attr-defined]
+    except PermissionDenied:
+        raise Forbidden from None
+    messages.success(request, _("The search index will be rebuilt in the background."))
+    return redirect("web:jobs")
