@@ -22,6 +22,7 @@ class CoreConfig(AppConfig):
                 "core.validation_rule.updated",
                 "core.validation_rule.deleted",
                 *DUPLICATE_CODES,
+                "core.search.rebuild_requested",
             ]
         )
 
