@@ -104,7 +104,11 @@ def test_kinds_repeated_or_comma_separated_and_limit(
         ("q=%20%20", "q", "Type something to search for."),
         ("q=x", "q", "Type at least 2 letters or digits."),
         ("q=" + "x" * 201, "q", "A search has at most 200 characters."),
-        ("q=dup&kinds=unicorn", "kinds", "Unknown kind: unicorn. Known kinds: account, contact."),
+        (
+            "q=dup&kinds=unicorn",
+            "kinds",
+            "Unknown kind: unicorn. Known kinds: account, contact, document.",
+        ),
     ],
 )
 def test_bad_input_is_a_problem(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from moyeu.core import access
 from moyeu.core.context import Actor
 from moyeu.core.errors import ValidationFailed
-from moyeu.core.models import SearchEntry
+from moyeu.core.models import RecordQuerySet, SearchEntry
 from moyeu.core.search.engines import Row, Scope, current_engine
 from moyeu.core.search.index import searchable_types
 from moyeu.core.search.text import words
@@ -88,9 +89,27 @@ def resolve_kinds(kinds: list[str] | None) -> list[str]:
     return [names[k] for k in dict.fromkeys(kinds)]
 
 
+def _has_platform_visibility(model: type[Model]) -> bool:
+    """Whether the record type's visibility is the platform's owner/team rule, which the
+    index rows mirror (documents, say, follow the record they are attached to instead)."""
+    queryset = type(model._default_manager.all())
+    return getattr(queryset, "visible_to", None) is RecordQuerySet.visible_to
+
+
 def _scope(actor: Actor, key: str, model: type[Model]) -> Scope | None:
-    """The index rows of record type ``key`` that ``actor`` may view, as SQL; None if none."""
-    rows = SearchEntry.objects.filter(access.scope_filter(actor, model, "view"), record_type=key)
+    """The index rows of record type ``key`` that ``actor`` may view, as SQL; None if none.
+
+    Owner/team records are filtered on the index's own copy of owner and team; a record type
+    with its own ``visible_to`` is filtered by it, as a subquery inside the same statement.
+    """
+    if _has_platform_visibility(model):
+        rows = SearchEntry.objects.filter(
+            access.scope_filter(actor, model, "view"), record_type=key
+        )
+    else:
+        records: Any = model._default_manager.all()
+        visible = records.visible_to(actor, "view").values("pk")
+        rows = SearchEntry.objects.filter(record_type=key, record_id__in=visible)
     query = rows.query
     try:
         sql, params = query.get_compiler(connection=connection).compile(query.where)
