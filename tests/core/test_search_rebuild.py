@@ -51,6 +51,7 @@ def test_rebuild_restores_exact_entries(personas: Personas, drifted: None) -> No
     assert [(r.record_type, r.indexed, r.resumed) for r in results] == [
         ("directory.account", 1, False),
         ("directory.contact", 3, False),
+        ("documents.document", 0, False),
     ]
     assert entries() == EXPECTED
     assert search(personas.actor("admin"), "ghost") == []
@@ -85,6 +86,7 @@ def test_command_reports_per_record_type(drifted: None) -> None:
     assert out.getvalue().splitlines() == [
         "directory.account: 1 indexed",
         "directory.contact: 3 indexed",
+        "documents.document: 0 indexed",
     ]
     assert entries() == EXPECTED
 
