@@ -163,8 +163,8 @@ def revert_batch(spec: DataSpec, actor: Actor, job: ImportJob, batch: ImportBatc
         content_type=ContentType.objects.get_for_model(model), object_id__in=created_ids
     ).delete()
     bulk.delete(model, created_ids)
+    search_index.remove_records(model, created_ids)
     previous_of = {uuid.UUID(pk): previous for _l, pk, previous in batch.updated}
-    search_index.index_records(model, [d.record_id for d in created + updated if d.record_id])
     existing = set(
         model._base_manager.filter(pk__in=list(previous_of)).values_list("id", flat=True)
     )
@@ -186,7 +186,7 @@ def revert_batch(spec: DataSpec, actor: Actor, job: ImportJob, batch: ImportBatc
         spec.link.remove(
             [(pk, uuid.UUID(p[name]["added"])) for pk, p in previous_of.items() if name in p]
         )
-    search_index.index_records(model, [d.record_id for d in created + updated if d.record_id])
+    search_index.index_records(model, [pk for pk, _values in restores])
     batch.is_reverted = True
     batch.save(update_fields=["is_reverted"])
     counts = {"removed": len(created_ids), "restored": len(restores)}
