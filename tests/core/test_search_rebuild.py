@@ -52,6 +52,7 @@ def test_rebuild_restores_exact_entries(personas: Personas, drifted: None) -> No
         ("directory.account", 1, False),
         ("directory.contact", 3, False),
         ("documents.document", 0, False),
+        ("activities.activity", 0, False),
     ]
     assert entries() == EXPECTED
     assert search(personas.actor("admin"), "ghost") == []
@@ -87,6 +88,7 @@ def test_command_reports_per_record_type(drifted: None) -> None:
         "directory.account: 1 indexed",
         "directory.contact: 3 indexed",
         "documents.document: 0 indexed",
+        "activities.activity: 0 indexed",
     ]
     assert entries() == EXPECTED
 
