@@ -2,7 +2,7 @@
 
 The engine-specific structures (an FTS5 table on SQLite, a ``tsvector`` column and GIN indexes
 on PostgreSQL) are built by migration 0006 beside this table and are invisible to the ORM;
-:mod:`moyeu.core.search` reads and writes them. See docs/decisions/0015-global-search.md.
+:mod:`moyeu.core.search` reads and writes them. See docs/decisions/0016-global-search.md.
 """
 
 from __future__ import annotations
