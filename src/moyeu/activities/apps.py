@@ -33,6 +33,8 @@ class ActivitiesConfig(ModuleConfig):
         "activity.cancelled",
         "activity.deleted",
         "activity.reminder_sent",
+        "calendar_feed.issued",
+        "calendar_feed.revoked",
     ]
     audit_codes = [
         "activities.activity.created",
@@ -42,6 +44,8 @@ class ActivitiesConfig(ModuleConfig):
         "activities.activity.cancelled",
         "activities.activity.deleted",
         "activities.activity.reminder_sent",
+        "activities.calendar_feed.issued",
+        "activities.calendar_feed.revoked",
     ]
     timeline_kinds = ["call", "meeting", "task", "note", "email", "message"]
     timeline_providers = ["moyeu.activities.timeline.ActivityTimeline"]

@@ -1,4 +1,5 @@
 from moyeu.activities.models.activities import Activity, ActivityAttendee, ActivityLink
+from moyeu.activities.models.calendar import CalendarFeed
 from moyeu.activities.models.kinds import (
     ActivityKind,
     CallOutcome,
@@ -14,6 +15,7 @@ __all__ = [
     "ActivityAttendee",
     "ActivityKind",
     "ActivityLink",
+    "CalendarFeed",
     "CallOutcome",
     "Channel",
     "Direction",

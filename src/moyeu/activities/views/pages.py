@@ -125,7 +125,14 @@ def create(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in FORMS:
         return render(request, "activities/choose_kind.html", {"ui": ACTIVITIES, "kinds": FORMS})
-    form = FORMS[kind](request.POST or None, actor=actor, record_type=ACTIVITIES.record_type)
+    # The calendar opens a meeting form at a slot: ?occurred_at=2026-11-26T10:00&ends_at=...
+    initial = {k: request.GET[k] for k in ("occurred_at", "ends_at") if request.GET.get(k)}
+    form = FORMS[kind](
+        request.POST or None,
+        actor=actor,
+        record_type=ACTIVITIES.record_type,
+        initial=initial if kind == ActivityKind.MEETING else None,
+    )
     if request.method == "POST" and form.is_valid():
         activity = _save(request, form, None)
         if activity is not None:

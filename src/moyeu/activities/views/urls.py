@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from moyeu.activities.views import notifications, pages, partials
+from moyeu.activities.views import calendar, notifications, pages, partials
 from moyeu.activities.views.pages import ACTIVITIES
 from moyeu.web.records.config import MenuEntry
 from moyeu.web.records.panels import RecordPanel
@@ -15,6 +15,7 @@ from moyeu.web.records.urls import record_urls
 menu = [
     MenuEntry(_("My day"), "my_day"),
     MenuEntry(_("Activities"), "activity_list"),
+    MenuEntry(_("Calendar"), "calendar", audience="user"),
     MenuEntry(_("Notifications"), "notification_list", audience="user"),
 ]
 # Every record's page loads its timeline (moyeu.web.records.panels).
@@ -24,6 +25,12 @@ topbar = ["notification_badge"]
 
 urlpatterns = [
     path("my-day/", pages.my_day, name="my_day"),
+    path("calendar/", calendar.calendar_page, name="calendar"),
+    path("calendar/links/", calendar.feed_links, name="calendar_links"),
+    path("calendar/links/new/", calendar.feed_issue, name="calendar_link_new"),
+    path("calendar/links/<uuid:pk>/revoke/", calendar.feed_revoke, name="calendar_link_revoke"),
+    # No session: calendar programs read it with the secret alone.
+    path("calendar/feed/<str:secret>.ics", calendar.feed, name="calendar_feed"),
     # Before the generic pages: creation and edition go through one form per kind.
     path("activities/new/", pages.create, name="activity_new"),
     path("activities/<str:pk>/edit/", pages.edit, name="activity_change"),

@@ -1,0 +1,1 @@
+"""Calendars: meetings and tasks by time, as pages (week, month) and iCalendar feeds."""

@@ -1,0 +1,120 @@
+"""The week and month calendar pages: placement by time, teams, htmx navigation, slots."""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+
+from moyeu.activities.services import activity_create
+from moyeu.directory.services import contact_create
+from tests.personas import Personas
+
+pytestmark = pytest.mark.django_db
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def _client(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    client.cookies["django_language"] = "en"
+    return client
+
+
+@pytest.fixture
+def week(personas: Personas) -> dict[str, object]:
+    owner = personas.actor("owner")
+    contact = contact_create(actor=owner, values={"last_name": "Martin"})
+    ref = f"directory.contact:{contact.pk}"
+    meeting = activity_create(
+        actor=owner,
+        values={
+            "kind": "meeting",
+            "subject": "Revue du contrat",
+            "occurred_at": datetime.datetime(2026, 11, 26, 10, 0, tzinfo=PARIS),
+            "ends_at": datetime.datetime(2026, 11, 26, 11, 30, tzinfo=PARIS),
+            "links": [ref],
+        },
+    )
+    task = activity_create(
+        actor=owner,
+        values={
+            "kind": "task",
+            "subject": "Envoyer le devis",
+            "due_at": datetime.datetime(2026, 11, 27, 17, 0, tzinfo=PARIS),
+            "links": [ref],
+        },
+    )
+    later = activity_create(
+        actor=owner,
+        values={
+            "kind": "meeting",
+            "subject": "Point mensuel",
+            "occurred_at": datetime.datetime(2026, 12, 8, 14, 0, tzinfo=PARIS),
+            "links": [ref],
+        },
+    )
+    return {"meeting": meeting, "task": task, "later": later}
+
+
+def _cell(html: str, slot: str) -> str:
+    """The week table's cell whose new-meeting link is at ``slot``."""
+    end = html.index(f"occurred_at={slot}")
+    return html[html.rindex('<td class="slot">', 0, end) : end]
+
+
+def test_the_week_places_meetings_at_their_hour_and_tasks_on_their_day(
+    personas: Personas, week: dict[str, object]
+) -> None:
+    page = _client(personas.owner).get("/activities/calendar/?date=2026-11-25")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-first="2026-11-23"' in html
+    assert "23 Nov \u2013 29 Nov 2026" in html
+    assert "Revue du contrat" in _cell(html, "2026-11-26T10:00")
+    assert "10:00\u201311:30" in _cell(html, "2026-11-26T10:00")
+    assert "Revue du contrat" not in _cell(html, "2026-11-26T11:00")
+    assert html.count("Envoyer le devis") == 1 and "Point mensuel" not in html
+    tasks_row = html[html.index('class="calendar-tasks"') : html.index("<tbody>")]
+    assert "Envoyer le devis" in tasks_row
+    assert 'href="/activities/calendar/?view=week&amp;date=2026-11-18"' in html
+    assert 'hx-get="/activities/calendar/?view=week&amp;date=2026-12-02"' in html
+
+
+def test_the_month_grid_and_htmx_navigation(personas: Personas, week: dict[str, object]) -> None:
+    client = _client(personas.owner)
+    page = client.get("/activities/calendar/?view=month&date=2026-12-03")
+    html = page.content.decode()
+    assert "December 2026" in html and "Point mensuel" in html
+    assert "Revue du contrat" not in html  # the grid starts on Monday 30 Nov
+    assert html.count('class="out-of-month') == 4  # 30 Nov, 1 to 3 Jan
+    fragment = client.get(
+        "/activities/calendar/?view=month&date=2026-11-01", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "<html" not in fragment and "November 2026" in fragment
+    assert 'hx-get="/activities/calendar/?view=month&amp;date=2026-10-01"' in fragment
+
+
+def test_team_calendars_follow_membership_and_record_access(
+    personas: Personas, week: dict[str, object]
+) -> None:
+    north = f"/activities/calendar/?date=2026-11-25&team={personas.north.pk}"
+    html = _client(personas.teammate).get(north).content.decode()
+    assert "Calendar of Ventes Nord" in html and "Revue du contrat" in html
+    assert "&amp;team=" in html
+    assert _client(personas.outsider).get(north).status_code == 404
+    own = _client(personas.outsider).get("/activities/calendar/?date=2026-11-25").content.decode()
+    assert "Revue du contrat" not in own
+    mine = _client(personas.teammate).get("/activities/calendar/?date=2026-11-25")
+    assert "Revue du contrat" not in mine.content.decode()  # not theirs, not attending
+
+
+def test_a_slot_opens_the_meeting_form_with_its_start(personas: Personas) -> None:
+    form = _client(personas.owner).get(
+        "/activities/activities/new/?kind=meeting&occurred_at=2026-11-26T10:00"
+    )
+    assert 'value="2026-11-26T10:00"' in form.content.decode()
+    assert _client(personas.owner).get("/activities/calendar/?date=nonsense").status_code == 200
+    assert Client().get("/activities/calendar/").status_code == 302
