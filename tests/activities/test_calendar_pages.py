@@ -76,7 +76,7 @@ def test_the_week_places_meetings_at_their_hour_and_tasks_on_their_day(
     assert "Revue du contrat" in _cell(html, "2026-11-26T10:00")
     assert "10:00\u201311:30" in _cell(html, "2026-11-26T10:00")
     assert "Revue du contrat" not in _cell(html, "2026-11-26T11:00")
-    assert html.count("Envoyer le devis") == 1 and "Point mensuel" not in html
+    assert html.count('title="Envoyer le devis"') == 1 and "Point mensuel" not in html
     tasks_row = html[html.index('class="calendar-tasks"') : html.index("<tbody>")]
     assert "Envoyer le devis" in tasks_row
     assert 'href="/activities/calendar/?view=week&amp;date=2026-11-18"' in html
@@ -118,3 +118,13 @@ def test_a_slot_opens_the_meeting_form_with_its_start(personas: Personas) -> Non
     assert 'value="2026-11-26T10:00"' in form.content.decode()
     assert _client(personas.owner).get("/activities/calendar/?date=nonsense").status_code == 200
     assert Client().get("/activities/calendar/").status_code == 302
+
+
+def test_the_calendar_pages_speak_french(personas: Personas, week: dict[str, object]) -> None:
+    client = _client(personas.owner)
+    client.cookies["django_language"] = "fr"
+    html = client.get("/activities/calendar/?date=2026-11-25").content.decode()
+    assert "Mon agenda" in html and "Semaine" in html and "Aujourd\u2019hui" in html
+    assert "Revue du contrat" in html
+    links = client.get("/activities/calendar/links/").content.decode()
+    assert "Abonnements d\u2019agenda" in links and "Équipe Ventes Nord" in links

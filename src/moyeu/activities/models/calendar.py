@@ -13,7 +13,7 @@ class CalendarFeed(models.Model):
 
     Only the SHA-256 of the secret is stored; the link is shown once when it is made. One
     live link per (user, team or none): making a new one revokes the old. A revoked link
-    answers 404. See docs/decisions/0015-calendar-feeds.md.
+    answers 404. See docs/decisions/0017-calendar-feeds.md.
     """
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
