@@ -108,9 +108,22 @@ class ScanStats:
     pairs_found: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def add(self, other: ScanStats) -> None:
+        self.blocks += other.blocks
+        self.pairs_in_blocks += other.pairs_in_blocks
+        self.pairs_scored += other.pairs_scored
+        self.pairs_found += other.pairs_found
+
 
 class Blocking:
-    """The blocks of a list of prepared records, in a stable order (for resuming a scan)."""
+    """The blocks of a list of prepared records, in a stable order (for resuming a scan).
+
+    Blocks come by kind (the spec's order of blocking keys), then by key. A pair is scored in
+    the first kept block holding both records only: a pair that shares a key of an earlier
+    kind, or an earlier key of the same kind (two name keys, say), is skipped. Oversized blocks
+    are not kept, so a pair that shares only a generic e-mail is still scored in its name
+    block.
+    """
 
     def __init__(self, spec: MatchSpec, features: Sequence[Features]) -> None:
         self.spec = spec
@@ -119,25 +132,32 @@ class Blocking:
         self.limits = (spec.certain, spec.possible)
         self.evidence = [spec.evidence(record) for record in features]
         self.keys: list[list[tuple[str, ...]]] = []
+        self.kept: list[set[str]] = []
         self.blocks: list[Block] = []
         self.oversized = 0
         # A value is common when more than 1 record in 2,000 (and at least 5) have it.
         self.common_limit = max(5, len(features) // 2000)
         frequency = spec.frequency
-        counts = Counter(frequency(record) for record in features) if frequency else Counter()
-        self.common = [
-            frequency is not None and counts[frequency(record)] > self.common_limit
-            for record in features
-        ]
+        if frequency is None:
+            self.common = [False] * len(features)
+        else:
+            values = [frequency(record) for record in features]
+            counts = Counter(values)
+            limit = self.common_limit
+            self.common = [counts[value] > limit for value in values]
         for kind, blocking_key in enumerate(spec.blocking):
-            per_record: list[tuple[str, ...]] = []
+            keys_of = blocking_key.keys
+            per_record = [tuple(set(keys_of(record))) for record in features]
             groups: dict[str, list[int]] = {}
-            for index, record in enumerate(features):
-                keys = tuple(set(blocking_key.keys(record)))
-                per_record.append(keys)
+            for index, keys in enumerate(per_record):
                 for key in keys:
-                    groups.setdefault(key, []).append(index)
+                    members = groups.get(key)
+                    if members is None:
+                        groups[key] = [index]
+                    else:
+                        members.append(index)
             self.keys.append(per_record)
+            kept: set[str] = set()
             for key in sorted(groups):
                 members = groups[key]
                 if len(members) < 2:
@@ -146,13 +166,20 @@ class Blocking:
                     # A shared switchboard number or a generic address: not evidence.
                     self.oversized += 1
                     continue
+                kept.add(key)
                 self.blocks.append(Block(kind, key, tuple(members)))
+            self.kept.append(kept)
 
-    def seen_earlier(self, kind: int, i: int, j: int) -> bool:
-        for k in range(kind):
+    def scored_earlier(self, kind: int, key: str, i: int, j: int) -> bool:
+        """Whether the pair (i, j) belongs to a kept block before ``(kind, key)``."""
+        for k in range(kind + 1):
             theirs = self.keys[k][j]
-            if theirs and any(key in theirs for key in self.keys[k][i]):
-                return True
+            if not theirs:
+                continue
+            kept = self.kept[k]
+            for other in self.keys[k][i]:
+                if other in theirs and other in kept and (k < kind or other < key):
+                    return True
         return False
 
     def is_common(self, index: int) -> bool:
@@ -188,17 +215,24 @@ class Blocking:
         quick strings pass the cutoff, compared in C by rapidfuzz."""
         same = left is right
         quick = self.spec.quick
+        cutoff = self.spec.quick_cutoff
         left_strings = [quick(self.features[i]) for i in left]
         right_strings = left_strings if same else [quick(self.features[i]) for i in right]
+        extract = process.extract
+        ratio = fuzz.ratio
         for x, i in enumerate(left):
             start = x + 1 if same else 0
             if start >= len(right):
                 break
-            for _string, _score, offset in process.extract(
+            if len(right) - start == 1:
+                if ratio(left_strings[x], right_strings[start], score_cutoff=cutoff) >= cutoff:
+                    yield i, right[start]
+                continue
+            for _string, _score, offset in extract(
                 left_strings[x],
                 right_strings[start:],
-                scorer=fuzz.ratio,
-                score_cutoff=self.spec.quick_cutoff,
+                scorer=ratio,
+                score_cutoff=cutoff,
                 limit=None,
             ):
                 yield i, right[start + offset]
@@ -209,20 +243,25 @@ class Blocking:
         size = len(block.members)
         stats.blocks += 1
         stats.pairs_in_blocks += size * (size - 1) // 2
+        spec, features, common, limits = self.spec, self.features, self.common, self.limits
+        kind, key = block.kind, block.key
+        scored_earlier = self.scored_earlier
+        scored = 0
         for i, j in self.pairs(block):
-            if self.seen_earlier(block.kind, i, j):
+            if scored_earlier(kind, key, i, j):
                 continue
-            stats.pairs_scored += 1
+            scored += 1
             match = candidate(
-                self.spec,
+                spec,
                 j,
-                self.features[i],
-                self.features[j],
-                is_common=self.common[i] and self.common[j],
-                limits=self.limits,
+                features[i],
+                features[j],
+                is_common=common[i] and common[j],
+                limits=limits,
             )
             if match is not None:
                 first, second = (i, j) if i < j else (j, i)
                 found.append((first, second, match))
+        stats.pairs_scored += scored
         stats.pairs_found += len(found)
         return found

@@ -168,7 +168,7 @@ CONTACT = MatchSpec(
     ),
     identifying=frozenset({"email", "phone"}),
     quick=lambda f: f["quick"],
-    quick_cutoff=80.0,
+    quick_cutoff=86.0,
     frequency=lambda f: f["last"],
     decisive=("email", "phone"),
 )
