@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from moyeu.core.dedup.registry import spec_for
 from moyeu.core.dedup.scan import run_scan
 from moyeu.core.errors import Conflict, NotFound
 from moyeu.core.models import DuplicateCandidate, DuplicateDismissal, DuplicateScan
+from moyeu.directory.models import Contact
 from moyeu.directory.services import contact_create
 from tests.personas import Personas
 
@@ -185,3 +187,135 @@ def test_a_scan_resumes_after_the_last_written_block(personas: Personas) -> None
     scan = DuplicateScan.objects.create(record_type="directory.contact", next_block=2)
     run_scan(scan.pk)
     assert DuplicateCandidate.objects.count() == 1  # blocks 0 and 1 were done before
+
+
+def _seeded_people(count: int, seed: int) -> list[dict[str, Any]]:
+    """People with messy duplicates (typos, swapped names, phone formats, missing e-mails)."""
+    rng = random.Random(seed)
+    firsts = ["Anne", "Jean", "Marie", "Luc", "Paul", "Éric", "Hélène", "Robert"]
+    lasts = ["Durand", "Moreau", "Lefèvre", "Bakolin", "Vasseur", "Tessier", "Marchal"]
+    rows: list[dict[str, Any]] = []
+    for index in range(count):
+        first, last = rng.choice(firsts), rng.choice(lasts) + rng.choice(["", "ot", "ier"])
+        row = {
+            "first_name": first,
+            "last_name": last,
+            "email": f"{first[:1].lower()}.{index}@x.fr" if rng.random() < 0.6 else "",
+            "phone": f"06 12 34 {index // 100:02d} {index % 100:02d}" if rng.random() < 0.6 else "",
+        }
+        rows.append(row)
+        if rng.random() < 0.3:
+            twin = dict(row)
+            change = rng.randrange(4)
+            if change == 0:
+                twin["first_name"], twin["last_name"] = row["last_name"], row["first_name"]
+            elif change == 1:
+                twin["last_name"] = row["last_name"][:-1]
+            elif change == 2:
+                twin["email"] = ""
+            elif row["phone"]:
+                twin["phone"] = "+33" + row["phone"].replace(" ", "")[1:]
+            rows.append(twin)
+    return rows
+
+
+def _queue() -> list[tuple[Any, ...]]:
+    return sorted(
+        DuplicateCandidate.objects.values_list(
+            "first_id", "second_id", "score", "level", "reasons", "status"
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_a_parallel_scan_queues_exactly_the_pairs_of_a_serial_one(settings: Any) -> None:
+    from moyeu.core.dedup import scan as scan_module
+
+    Contact.objects.bulk_create(Contact(**row) for row in _seeded_people(300, 11))
+    settings.MOYEU_DEDUP_PROCESSES = 1
+    serial = run_scan(DuplicateScan.objects.create(record_type="directory.contact").pk)
+    expected = _queue()
+    DuplicateCandidate.objects.all().delete()
+    settings.MOYEU_DEDUP_PROCESSES = 2
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scan_module, "PAIRS_PER_CHUNK", 40)  # many chunks over two processes
+        parallel = run_scan(DuplicateScan.objects.create(record_type="directory.contact").pk)
+    assert _queue() == expected
+    assert len(expected) == serial.stats["candidates_created"] == 169
+    assert parallel.stats["candidates_created"] == 169
+    assert (parallel.stats["processes"], serial.stats["processes"]) == (2, 1)
+    keys = ("blocks", "pairs_in_blocks", "pairs_scored", "pairs_found")
+    assert [parallel.stats[k] for k in keys] == [serial.stats[k] for k in keys]
+    assert serial.stats["pairs_found"] == 169  # each pair scored and found once
+
+
+def test_chunks_are_cut_by_pairs_and_blocks_the_same_way_from_any_position() -> None:
+    from moyeu.core.dedup import scan as scan_module
+    from moyeu.core.dedup.engine import Block
+
+    blocks = [Block(3, str(n), tuple(range(size))) for n, size in enumerate([2, 3, 40, 2, 2])]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scan_module, "PAIRS_PER_CHUNK", 4)
+        patch.setattr(scan_module, "BLOCKS_PER_CHUNK", 2)
+        # pairs per block: 1, 3, 780, 1, 1
+        assert scan_module.chunks(blocks, 0) == [(0, 2), (2, 3), (3, 5)]
+        assert scan_module.chunks(blocks, 2) == [(2, 3), (3, 5)]
+        assert scan_module.chunks(blocks, 5) == []
+
+
+def test_a_pair_sharing_several_keys_is_scored_once() -> None:
+    rows = [
+        {"first_name": "Anne", "last_name": "Durand", "email": "anne@d.fr", "phone": "0612345678"},
+        {"first_name": "Anne", "last_name": "Durand", "email": "anne@d.fr", "phone": "0612345678"},
+        {"first_name": "Anne", "last_name": "Durant"},
+    ]
+    blocking = Blocking(CONTACT, [CONTACT.prepare(r) for r in rows])
+    stats = ScanStats()
+    found = [(i, j) for block in blocking.blocks for i, j, _m in blocking.compare(block, stats)]
+    # 0-1 share the e-mail, its user part, the phone and three name keys: scored in the e-mail
+    # block only; 0-2 and 1-2 share name keys only, each scored in the first of them.
+    assert (stats.pairs_scored, sorted(found)) == (3, [(0, 1), (0, 2), (1, 2)])
+
+
+def test_a_pair_in_an_oversized_block_is_still_scored_in_its_next_block(settings: Any) -> None:
+    settings.MOYEU_DEDUP_MAX_BLOCK = 3
+    rows = [
+        {
+            "first_name": "Anne",
+            "last_name": "Durand",
+            "email": "contact@a.fr",
+            "phone": "0612345678",
+        },
+        {
+            "first_name": "Anne",
+            "last_name": "Durand",
+            "email": "contact@b.fr",
+            "phone": "06 12 34 56 78",
+        },
+        {"first_name": "Luc", "last_name": "Morel", "email": "contact@c.fr"},
+        {"first_name": "Eve", "last_name": "Petit", "email": "contact@d.fr"},
+    ]
+    blocking = Blocking(CONTACT, [CONTACT.prepare(r) for r in rows])
+    stats = ScanStats()
+    found = [
+        (block.key, i, j, match.level)
+        for block in blocking.blocks
+        for i, j, match in blocking.compare(block, stats)
+    ]
+    # "contact" (the e-mails' user part, 4 records) is oversized: the pair sharing it and
+    # the phone is scored in the phone block (possible: the e-mails differ).
+    assert (blocking.oversized, found) == (1, [("612345678", 0, 1, "possible")])
+
+
+@pytest.mark.django_db
+def test_a_second_scan_updates_open_pairs_and_queues_nothing_twice(personas: Personas) -> None:
+    actor = personas.actor("admin")
+    values = {"first_name": "Anne", "last_name": "Durand", "email": "a@d.fr"}
+    contact_create(actor=actor, values=values)
+    contact_create(actor=actor, values={**values, "first_name": "Anne-Sophie"})
+    run_scan(DuplicateScan.objects.create(record_type="directory.contact").pk)
+    before = _queue()
+    DuplicateCandidate.objects.update(score=0.5, level="possible", reasons=[])
+    again = run_scan(DuplicateScan.objects.create(record_type="directory.contact").pk)
+    assert (again.stats["candidates_created"], again.stats["queue_had_rows"]) == (0, True)
+    assert _queue() == before and len(before) == 1
