@@ -123,3 +123,22 @@ def test_xlsx_export_holds_the_reference_cells(personas: Personas) -> None:
             json.dumps(found, ensure_ascii=False, indent=1) + "\n"
         )
     assert found == json.loads((DATA / "export_reference_xlsx.json").read_text())
+
+
+def test_the_sheet_writer_cuts_long_strings_and_refuses_other_types(tmp_path: Path) -> None:
+    from moyeu.dataio.xlsx import MAX_STRING, SheetWriter
+
+    writer = SheetWriter(tmp_path / "a.xlsx")
+    writer.write_rows([["x" * (MAX_STRING + 5), 1.5, 10**12, "", " a "], [], ["", ""]])
+    writer.write_rows([["_x0041_", "\x00"]])
+    with pytest.raises(TypeError, match="Cell B5: bool"):
+        writer.write_rows([["ok", True]])
+    writer.close()
+    assert writer.dimension() == "A1:E4"
+    assert cells(tmp_path / "a.xlsx") == [
+        ["x" * MAX_STRING, 1.5, 10**12, None, " a "],
+        [None] * 5,
+        [None] * 5,
+        ["_x005F_x0041_", "_x0000_", None, None, None],
+    ]
+    assert list(tmp_path.iterdir()) == [tmp_path / "a.xlsx"]  # the row buffer is gone

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -122,3 +123,29 @@ def test_cancel_and_bad_requests(personas: Personas) -> None:
         exports.export_request(
             actor=plain, record_type="directory.contact", columns=[], file_format="csv"
         )
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_a_cancel_between_chunks_leaves_no_file(
+    personas: Personas, settings: Any, monkeypatch: pytest.MonkeyPatch, file_format: str
+) -> None:
+    seed(personas)
+    settings.MOYEU_EXPORT_CHUNK_SIZE = 1
+    checks: list[int] = []
+    monkeypatch.setattr(exports, "_cancelled", lambda job: checks.append(1) or True)
+    job = export(personas, "owner", "sort=last_name", ["last_name"], file_format)
+    assert (job.status, job.progress_done, job.file_path, len(checks)) == ("cancelled", 1, "", 1)
+    assert list((Path(settings.VAR_DIR) / "dataio" / "exports").iterdir()) == []
+
+
+def test_an_xlsx_export_beyond_a_sheet_fails_and_names_csv(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(personas)
+    monkeypatch.setattr(exports, "MAX_ROWS", 2)  # a header and one row
+    job = export(personas, "owner", "sort=last_name", ["last_name"], "xlsx")
+    assert (job.status, job.error) == (
+        "failed",
+        "An XLSX sheet holds at most 1 rows: export these 2 as CSV.",
+    )
+    assert export(personas, "owner", "sort=last_name", ["last_name"], "csv").status == "done"

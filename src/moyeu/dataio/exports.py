@@ -26,6 +26,7 @@ from moyeu.core.services import audit, custom_fields
 from moyeu.dataio.conf import files_dir, setting
 from moyeu.dataio.files import ExportWriter, column_reader
 from moyeu.dataio.models import ExportFormat, ExportJob, ExportStatus
+from moyeu.dataio.xlsx import MAX_ROWS
 from moyeu.identity.access import can_module
 from moyeu.web.records import listing
 from moyeu.web.records.config import RecordUI, ui_for
@@ -126,6 +127,13 @@ def export_process(export_id: uuid.UUID) -> ExportJob:
         ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error=message)
         return ExportJob.objects.get(pk=job.pk)
     total = queryset.count()
+    if job.format == ExportFormat.XLSX and total >= MAX_ROWS:
+        message = _("An XLSX sheet holds at most %(rows)s rows: export these %(total)s as CSV.") % {
+            "rows": f"{MAX_ROWS - 1:,}",
+            "total": f"{total:,}",
+        }
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error=message)
+        return ExportJob.objects.get(pk=job.pk)
     ExportJob.objects.filter(pk=job.pk).update(
         status=ExportStatus.RUNNING, progress_total=total, progress_done=0
     )
@@ -142,7 +150,7 @@ def export_process(export_id: uuid.UUID) -> ExportJob:
             ExportJob.objects.filter(pk=job.pk).update(progress_done=done)
             report_progress(done, total)
             if _cancelled(job):
-                path.unlink(missing_ok=True)
+                writer.discard()
                 ExportJob.objects.filter(pk=job.pk).update(
                     status=ExportStatus.CANCELLED, finished_at=timezone.now()
                 )

@@ -120,7 +120,11 @@ def _scored(
     global _work
     _work = (blocking, ids)
     try:
-        if workers <= 1 or len(bounds) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        if (
+            workers <= 1
+            or len(bounds) <= 1
+            or "fork" not in multiprocessing.get_all_start_methods()
+        ):
             for chunk in bounds:
                 yield _score_chunk(chunk)
             return
@@ -171,13 +175,13 @@ class QueueWriter:
                 "found_at",
             )
         )
-        self.insert_sql = f"INSERT INTO {table} ({columns}) VALUES "
+        self.insert_sql = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 - quoted names
         self.conflict_sql = (
             f" ON CONFLICT ({quote('record_type')}, {quote('first_id')}, {quote('second_id')})"
             " DO NOTHING"
         )
         self.update_sql = (
-            f"UPDATE {table} SET {quote('score')} = %s, {quote('level')} = %s, "
+            f"UPDATE {table} SET {quote('score')} = %s, {quote('level')} = %s, "  # noqa: S608
             f"{quote('reasons')} = {json_value} WHERE {quote('record_type')} = %s AND "
             f"{quote('first_id')} = %s AND {quote('second_id')} = %s AND "
             f"{quote('status')} = 'open'"
@@ -196,7 +200,10 @@ class QueueWriter:
             if self.update_open:
                 cursor.executemany(
                     self.update_sql,
-                    [(score, level, reasons, record_type, a, b) for a, b, score, level, reasons in rows],
+                    [
+                        (score, level, reasons, record_type, a, b)
+                        for a, b, score, level, reasons in rows
+                    ],
                 )
             for start in range(0, len(rows), ROWS_PER_INSERT):
                 batch = rows[start : start + ROWS_PER_INSERT]
