@@ -72,7 +72,9 @@ def run(vendor: str, rows: int) -> None:
     scoring = stats["seconds_total"] - stats["seconds_load"] - stats["seconds_blocking"]
     print(
         f"  load {stats['seconds_load']}s, blocking {stats['seconds_blocking']}s, "
-        f"scoring and writing {scoring:.1f}s"
+        f"scoring and writing {scoring:.1f}s (wall); this process's CPU: load and prepare "
+        f"{stats['cpu_load']}s, blocking {stats['cpu_blocking']}s, writing and the rest "
+        f"{stats['cpu_total'] - stats['cpu_load'] - stats['cpu_blocking']:.1f}s"
     )
     print(
         f"  blocks {stats['blocks']} (oversized, skipped: {stats['oversized_blocks']}); "

@@ -150,8 +150,7 @@ class QueueWriter:
     def __init__(self, record_type: str, *, update_open: bool) -> None:
         self.record_type = record_type
         self.update_open = update_open
-        field = DuplicateCandidate._meta.get_field("first_id")
-        self.db_id = lambda value: field.get_db_prep_value(value, connection)
+        self.field = DuplicateCandidate._meta.get_field("first_id")
         self.dismissed = {
             (self.db_id(first), self.db_id(second))
             for first, second in DuplicateDismissal.objects.filter(
@@ -186,6 +185,10 @@ class QueueWriter:
             f"{quote('first_id')} = %s AND {quote('second_id')} = %s AND "
             f"{quote('status')} = 'open'"
         )
+
+    def db_id(self, value: Any) -> Any:
+        """A record id in the form the database driver takes (hex text on SQLite)."""
+        return self.field.get_db_prep_value(value, connection)
 
     def write(self, rows: list[Row]) -> int:
         """Queue the rows not dismissed; returns how many pairs are new in the queue."""
@@ -229,12 +232,12 @@ def run_scan(scan_id: uuid.UUID, *, progress: Progress | None = None) -> Duplica
         scan.save(update_fields=["stats"])
     writer = QueueWriter(scan.record_type, update_open=bool(scan.stats["queue_had_rows"]))
     workers = processes()
-    started = time.monotonic()
+    started, cpu = time.monotonic(), time.process_time()
     with _without_gc():
         ids, features = load(spec)
-        loaded = time.monotonic()
+        loaded, cpu_loaded = time.monotonic(), time.process_time()
         blocking = Blocking(spec, features)
-        blocked = time.monotonic()
+        blocked, cpu_blocked = time.monotonic(), time.process_time()
         db_ids = [writer.db_id(pk) for pk in ids]
         stats = ScanStats(records=len(ids), oversized_blocks=blocking.oversized)
         total = len(blocking.blocks)
@@ -266,6 +269,10 @@ def run_scan(scan_id: uuid.UUID, *, progress: Progress | None = None) -> Duplica
         "seconds_load": round(loaded - started, 2),
         "seconds_blocking": round(blocked - loaded, 2),
         "seconds_total": round(time.monotonic() - started, 2),
+        # CPU time of this process (the scoring processes' own is not included).
+        "cpu_load": round(cpu_loaded - cpu, 2),
+        "cpu_blocking": round(cpu_blocked - cpu_loaded, 2),
+        "cpu_total": round(time.process_time() - cpu, 2),
     }
     scan.save(update_fields=["status", "finished_at", "stats"])
     return scan
