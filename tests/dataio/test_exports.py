@@ -149,3 +149,23 @@ def test_an_xlsx_export_beyond_a_sheet_fails_and_names_csv(
         "An XLSX sheet holds at most 1 rows: export these 2 as CSV.",
     )
     assert export(personas, "owner", "sort=last_name", ["last_name"], "csv").status == "done"
+
+
+def test_postgresql_plans_the_export_cursor_for_all_rows(personas: Personas) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("cursor_tuple_fraction is PostgreSQL's")
+    seed(personas)
+    with CaptureQueriesContext(connection) as queries:
+        job = export(personas, "owner", "sort=last_name", ["last_name"])
+    assert read_csv(job) == [["Name"], ["Alpha"], ["Beta"]]
+    sql = [q["sql"] for q in queries.captured_queries]
+    setting = [s for s in sql if "cursor_tuple_fraction" in s]
+    assert setting == ["SET cursor_tuple_fraction = 1.0", "RESET cursor_tuple_fraction"]
+    start, end = sql.index(setting[0]), sql.index(setting[1])
+    assert any('"last_name"' in s and "ORDER BY" in s for s in sql[start + 1 : end])
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW cursor_tuple_fraction")
+        assert cursor.fetchone() == ("0.1",)
