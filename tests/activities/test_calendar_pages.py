@@ -62,7 +62,7 @@ def week(personas: Personas) -> dict[str, object]:
 def _cell(html: str, slot: str) -> str:
     """The week table's cell whose new-meeting link is at ``slot``."""
     end = html.index(f"occurred_at={slot}")
-    return html[html.rindex('<td class="slot">', 0, end) : end]
+    return html[html.rindex('<td class="slot"', 0, end) : end]
 
 
 def test_the_week_places_meetings_at_their_hour_and_tasks_on_their_day(
@@ -128,3 +128,79 @@ def test_the_calendar_pages_speak_french(personas: Personas, week: dict[str, obj
     assert "Revue du contrat" in html
     links = client.get("/activities/calendar/links/").content.decode()
     assert "Abonnements d\u2019agenda" in links and "Équipe Ventes Nord" in links
+
+
+def test_moving_a_meeting_keeps_its_length_and_checks_the_version(
+    personas: Personas, week: dict[str, object]
+) -> None:
+    from moyeu.activities.models import Activity
+    from moyeu.core.models import AuditEntry
+
+    meeting = week["meeting"]
+    assert isinstance(meeting, Activity)
+    url = f"/activities/calendar/{meeting.pk}/move/"
+    client = _client(personas.owner)
+    page = client.get("/activities/calendar/?date=2026-11-25").content.decode()
+    assert f'data-move="{url}" data-version="1"' in page
+    assert client.post(url, {"start": "2026-11-27T15:00", "version": "1"}).status_code == 204
+    moved = Activity.objects.get(pk=meeting.pk)
+    assert (moved.occurred_at, moved.ends_at, moved.version) == (
+        datetime.datetime(2026, 11, 27, 15, 0, tzinfo=PARIS),
+        datetime.datetime(2026, 11, 27, 16, 30, tzinfo=PARIS),
+        2,
+    )
+    assert AuditEntry.objects.filter(
+        object_id=meeting.pk, code="activities.activity.updated"
+    ).exists()
+    # The page showed version 1: someone else's change since is refused, nothing moves.
+    stale = client.post(url, {"start": "2026-11-28T09:00", "version": "1"})
+    assert (stale.status_code, stale.content.decode()) == (
+        409,
+        "Someone else changed this meeting; the calendar is reloaded.",
+    )
+    bad = client.post(url, {"start": "demain", "version": "2"})
+    assert (bad.status_code, bad.content.decode()) == (
+        422,
+        "Give the new start as 2026-11-26T14:00.",
+    )
+    task = week["task"]
+    assert isinstance(task, Activity)
+    not_meeting = client.post(
+        f"/activities/calendar/{task.pk}/move/", {"start": "2026-11-28T09:00", "version": "1"}
+    )
+    assert (not_meeting.status_code, not_meeting.content.decode()) == (
+        422,
+        "Only meetings are moved on the calendar.",
+    )
+    # A team-mate sees the meeting but may not change it; an outsider does not see it.
+    denied = _client(personas.teammate).post(url, {"start": "2026-11-28T09:00"})
+    assert denied.status_code == 403
+    assert _client(personas.outsider).post(url, {"start": "2026-11-28T09:00"}).status_code == 404
+    assert Activity.objects.get(pk=meeting.pk).version == 2
+
+
+def test_a_moved_meeting_s_unsent_reminder_moves_with_it(personas: Personas) -> None:
+    from moyeu.activities.services.calendar import meeting_move
+
+    owner = personas.actor("owner")
+    contact = contact_create(actor=owner, values={"last_name": "Roux"})
+    meeting = activity_create(
+        actor=owner,
+        values={
+            "kind": "meeting",
+            "occurred_at": datetime.datetime(2026, 12, 1, 10, 0, tzinfo=PARIS),
+            "reminder_at": datetime.datetime(2026, 12, 1, 9, 45, tzinfo=PARIS),
+            "links": [f"directory.contact:{contact.pk}"],
+        },
+    )
+    moved = meeting_move(
+        actor=owner,
+        activity_id=meeting.pk,
+        starts_at=datetime.datetime(2026, 12, 2, 14, 0, tzinfo=PARIS),
+        expected_version=1,
+    )
+    assert (moved.occurred_at, moved.ends_at, moved.reminder_at) == (
+        datetime.datetime(2026, 12, 2, 14, 0, tzinfo=PARIS),
+        None,
+        datetime.datetime(2026, 12, 2, 13, 45, tzinfo=PARIS),
+    )

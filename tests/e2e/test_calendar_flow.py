@@ -75,6 +75,15 @@ def test_create_a_meeting_from_a_week_slot_and_browse_the_month(page: Any) -> No
     page.goto("/activities/calendar/")
     cell = page.locator(f'td.slot:has(a.slot-new[href$="occurred_at={slot}"])')
     assert "14:00\u201315:00 Démo chez Martin" in cell.inner_text()
+    # Drag the Monday meeting to Tuesday 11:00: it keeps its hour's length.
+    tuesday = f"{(monday + datetime.timedelta(days=1)).isoformat()}T11:00"
+    page.locator(".cal-item", has_text="Revue du contrat").drag_to(
+        page.locator(f'td[data-slot="{tuesday}"]')
+    )
+    page.locator(f'td[data-slot="{tuesday}"] .cal-item', has_text="Revue du contrat").wait_for()
+    assert "11:00\u201312:00" in page.locator(f'td[data-slot="{tuesday}"]').inner_text()
+    moved = Activity.objects.get(subject="Revue du contrat")
+    assert (timezone.localtime(moved.occurred_at).hour, moved.version) == (11, 2)
     page.get_by_role("link", name="Month").click()
     page.wait_for_url("**view=month**")
     assert today.strftime("%Y") in page.locator(".calendar-period").inner_text()

@@ -1,4 +1,5 @@
-"""Calendar subscription links: make (or make again), revoke, and find by secret.
+"""Calendars: subscription links (make, make again, revoke, find by secret) and moving a
+meeting on the calendar.
 
 A link is a secret in the URL, as calendar programs cannot log in: only its SHA-256 is
 stored, it is shown once, and the feed is computed at each read as its user sees things
@@ -7,6 +8,7 @@ then (a user who left the team, or was deactivated, gets 404).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 import uuid
@@ -16,9 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from moyeu.activities.models import CalendarFeed
+from moyeu.activities.models import Activity, ActivityKind, CalendarFeed
+from moyeu.activities.services.activities import activity_update
 from moyeu.core.context import Actor, action_context
-from moyeu.core.errors import NotFound, PermissionDenied
+from moyeu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from moyeu.core.services import audit, events
 from moyeu.identity.models import Membership, Team
 
@@ -134,3 +137,29 @@ def feed_for_secret(secret: str) -> CalendarFeed | None:
         return None
     CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=timezone.now())
     return feed
+
+
+def meeting_move(
+    *,
+    actor: Actor,
+    activity_id: uuid.UUID,
+    starts_at: datetime.datetime,
+    expected_version: int | None = None,
+) -> Activity:
+    """Move a meeting to a new start on the calendar: its end and a reminder not yet sent
+    move with it, so its length and notice stay the same. A change by someone else since
+    ``expected_version`` is refused (VersionConflict)."""
+    current = Activity.objects.visible_to(actor, "view").filter(pk=activity_id).first()
+    if current is None:
+        raise NotFound(_("No such activity."))
+    if current.kind != ActivityKind.MEETING:
+        raise ValidationFailed({"occurred_at": [_("Only meetings are moved on the calendar.")]})
+    delta = starts_at - current.occurred_at
+    values: dict[str, Any] = {"occurred_at": starts_at}
+    if current.ends_at is not None:
+        values["ends_at"] = current.ends_at + delta
+    if current.reminder_at is not None and current.reminder_sent_at is None:
+        values["reminder_at"] = current.reminder_at + delta
+    return activity_update(
+        actor=actor, activity_id=activity_id, values=values, expected_version=expected_version
+    )

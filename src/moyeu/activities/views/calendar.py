@@ -26,8 +26,15 @@ from moyeu.activities.calendar.items import (
 )
 from moyeu.activities.models import Activity
 from moyeu.activities.services import calendar as feeds
+from moyeu.activities.services import calendar as services
 from moyeu.core.context import Actor
-from moyeu.core.errors import MoyeuError
+from moyeu.core.errors import (
+    MoyeuError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    VersionConflict,
+)
 
 
 def _feed_url(request: HttpRequest, secret: str) -> str:
@@ -170,3 +177,34 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     if getattr(request, "htmx", False):
         return render(request, "activities/partials/calendar_grid.html", context)
     return render(request, "activities/calendar.html", context)
+
+
+@login_required
+@require_POST
+def move(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Move a meeting dropped on a slot: ``start`` (local, 2026-11-26T14:00) and the
+    ``version`` the page showed. 204, or the reason as text: 404, 403, 409 (changed since),
+    422 (bad start, not a meeting)."""
+    actor = request.actor  # type: ignore[attr-defined]
+    raw = request.POST.get("start", "")
+    try:
+        naive = datetime.datetime.fromisoformat(raw)
+        version = int(request.POST["version"]) if request.POST.get("version") else None
+    except (ValueError, TypeError):
+        return HttpResponse(_("Give the new start as 2026-11-26T14:00."), status=422)
+    starts_at = naive if naive.tzinfo else timezone.make_aware(naive)
+    try:
+        services.meeting_move(
+            actor=actor, activity_id=pk, starts_at=starts_at, expected_version=version
+        )
+    except NotFound:
+        raise Http404 from None
+    except VersionConflict:
+        return HttpResponse(
+            _("Someone else changed this meeting; the calendar is reloaded."), status=409
+        )
+    except PermissionDenied as exc:
+        return HttpResponse(exc.message, status=403)
+    except ValidationFailed as exc:
+        return HttpResponse(" ".join(m for ms in exc.errors.values() for m in ms), status=422)
+    return HttpResponse(status=204)

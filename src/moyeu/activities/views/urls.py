@@ -26,6 +26,7 @@ topbar = ["notification_badge"]
 urlpatterns = [
     path("my-day/", pages.my_day, name="my_day"),
     path("calendar/", calendar.calendar_page, name="calendar"),
+    path("calendar/<uuid:pk>/move/", calendar.move, name="calendar_move"),
     path("calendar/links/", calendar.feed_links, name="calendar_links"),
     path("calendar/links/new/", calendar.feed_issue, name="calendar_link_new"),
     path("calendar/links/<uuid:pk>/revoke/", calendar.feed_revoke, name="calendar_link_revoke"),
