@@ -35,4 +35,6 @@ class DocumentsConfig(ModuleConfig):
         "documents.document.purged",
     ]
     timeline_kinds = ["document"]
+    # Uploads and new versions of the documents on a record (and on its related records).
+    timeline_providers = ["moyeu.documents.timeline.DocumentTimeline"]
     demo_loader = "moyeu.documents.demo.load"

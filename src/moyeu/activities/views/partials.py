@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
@@ -48,7 +51,19 @@ def _record_url(ref: timeline.RecordRef) -> str:
 def _item_url(item: timeline.TimelineItem) -> str:
     if item.source == "activities.activity":
         return reverse("web:activities:activity_detail", args=[item.id])
-    return ""
+    url = item.data.get("url")  # other modules' items may name their page
+    return url if isinstance(url, str) and url.startswith("/") else ""
+
+
+@cache
+def _item_template(source: str) -> str:
+    """``<module>/partials/timeline_item.html`` when the item's module draws its own items."""
+    name = f"{source.split('.', 1)[0]}/partials/timeline_item.html"
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return ""
+    return name
 
 
 @login_required
@@ -76,6 +91,7 @@ def timeline_items(request: HttpRequest) -> HttpResponse:
         {
             "item": item,
             "url": _item_url(item),
+            "template": _item_template(item.source) if item.source else "",
             "record_label": labels.get(item.record.id, "") if item.record != record else "",
             "record_url": _record_url(item.record) if item.record != record else "",
         }
