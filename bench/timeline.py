@@ -96,7 +96,12 @@ def seed(items: int) -> tuple[Any, Any, list[Any]]:
             batch.append(activity)
             record_type, record_id = targets[i % len(targets)]
             links.append(
-                ActivityLink(activity=activity, record_type=record_type, record_id=record_id)
+                ActivityLink(
+                    activity=activity,
+                    record_type=record_type,
+                    record_id=record_id,
+                    occurred_at=activity.occurred_at,
+                )
             )
         Activity.objects.bulk_create(batch, batch_size=1000)
         ActivityLink.objects.bulk_create(links, batch_size=1000)

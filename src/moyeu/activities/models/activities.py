@@ -123,6 +123,9 @@ class ActivityLink(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="links")
     record_type = models.CharField(_("record type"), max_length=100)  # "directory.contact"
     record_id = models.UUIDField(_("record"))
+    # The activity's occurred_at, repeated so that a record's timeline is an index range
+    # scan on (record_id, occurred_at, activity_id); the services keep it equal.
+    occurred_at = models.DateTimeField(_("date"))
 
     class Meta:
         constraints = [
@@ -132,6 +135,9 @@ class ActivityLink(models.Model):
         ]
         indexes = [
             models.Index(fields=["record_id", "activity"], name="activities_link_record"),
+            models.Index(
+                fields=["record_id", "occurred_at", "activity"], name="activities_link_timeline"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -100,6 +100,7 @@ def prepare(
             raise ValidationFailed(more)
         if refs is not None:
             links.write_links(activity, refs)
+        links.sync_link_dates(activity)
         if rows is not None:
             links.write_attendees(activity, rows)
 

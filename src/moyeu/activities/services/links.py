@@ -95,13 +95,25 @@ def _uuid(value: Any) -> uuid.UUID | None:
         return None
 
 
+def sync_link_dates(activity: Activity) -> None:
+    """Keep the links' copy of ``occurred_at`` (the timeline's index) equal to the activity's."""
+    ActivityLink.objects.filter(activity=activity).exclude(occurred_at=activity.occurred_at).update(
+        occurred_at=activity.occurred_at
+    )
+
+
 def write_links(activity: Activity, refs: list[RecordRef]) -> None:
     current = {link.record_id: link for link in activity.links.all()}
     wanted = {ref.id: ref for ref in refs}
     ActivityLink.objects.filter(activity=activity).exclude(record_id__in=list(wanted)).delete()
     ActivityLink.objects.bulk_create(
         [
-            ActivityLink(activity=activity, record_type=ref.record_type, record_id=ref.id)
+            ActivityLink(
+                activity=activity,
+                record_type=ref.record_type,
+                record_id=ref.id,
+                occurred_at=activity.occurred_at,
+            )
             for ref in refs
             if ref.id not in current
         ]
