@@ -17,9 +17,10 @@ import datetime
 import heapq
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
+from django.db.models import Field
 from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -46,28 +47,40 @@ def _key(occurred_at: Any, activity_id: Any) -> Key:
     return when, ident
 
 
+def _branch_sql(with_before: bool, limit: int) -> str:
+    """One record's newest links: a backward range scan of ``activities_link_timeline``."""
+    meta = ActivityLink._meta
+    q = connection.ops.quote_name
+    when, activity, record = (
+        q(cast("Field[Any, Any]", meta.get_field(f)).column)
+        for f in ("occurred_at", "activity", "record_id")
+    )
+    before = f" AND ({when} < %s OR ({when} = %s AND {activity} < %s))" if with_before else ""
+    return (
+        f"SELECT {when}, {activity} FROM {q(meta.db_table)} WHERE {record} = %s{before}"  # noqa: S608
+        f" ORDER BY {when} DESC, {activity} DESC LIMIT {int(limit)}"
+    )
+
+
 def newest_links(record_ids: Sequence[uuid.UUID], before: Key | None, limit: int) -> list[Key]:
     """The ``limit`` newest links of these records strictly before ``before``: one bounded
-    index range scan per record, merged."""
+    index range scan per record, in a UNION ALL, merged."""
+    meta = ActivityLink._meta
+    record_field, when_field = meta.get_field("record_id"), meta.get_field("occurred_at")
+    activity_field = meta.get_field("activity").target_field
+    branch = _branch_sql(before is not None, limit)
+    extra: list[Any] = []
+    if before is not None:
+        when = when_field.get_db_prep_value(before[0], connection)
+        extra = [when, when, activity_field.get_db_prep_value(before[1], connection)]
     chunks = []
     for start in range(0, len(record_ids), BRANCHES_PER_QUERY):
-        parts: list[str] = []
+        chosen = record_ids[start : start + BRANCHES_PER_QUERY]
+        # Identifiers from the model's meta; every value is a bound parameter.
+        parts = [f"SELECT * FROM ({branch}) AS b{n}" for n in range(len(chosen))]  # noqa: S608
         params: list[Any] = []
-        for record_id in record_ids[start : start + BRANCHES_PER_QUERY]:
-            branch = ActivityLink.objects.filter(record_id=record_id)
-            if before is not None:
-                when, last_id = before
-                branch = branch.filter(occurred_at__lt=when) | branch.filter(
-                    occurred_at=when, activity_id__lt=last_id
-                )
-            sql, branch_params = (
-                branch.order_by("-occurred_at", "-activity_id")
-                .values_list("occurred_at", "activity_id")[:limit]
-                .query.sql_with_params()
-            )
-            # The ORM wrote each branch; values stay bound parameters.
-            parts.append(f"SELECT * FROM ({sql}) AS b{len(parts)}")  # noqa: S608
-            params.extend(branch_params)
+        for record_id in chosen:
+            params += [record_field.get_db_prep_value(record_id, connection), *extra]
         statement = " UNION ALL ".join(parts) + f" ORDER BY 1 DESC, 2 DESC LIMIT {int(limit)}"
         with connection.cursor() as cursor:
             cursor.execute(statement, params)

@@ -2,20 +2,47 @@
 
 Items come from the versions of the live documents attached to the record or to its related
 records (an account's contacts: ``query.related``, the same records the activities use),
-only those the viewer may see (``Document.objects.visible_to``: the document's record access
-and the token's ``documents`` scope), newest first by ``(uploaded_at, version id)``.
+only those the viewer may see (as ``Document.objects.visible_to``: the document's record
+access and the token's ``documents`` scope), newest first by ``(uploaded_at, version id)``.
 """
 
 from __future__ import annotations
 
+import uuid
+
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from moyeu.core import access
+from moyeu.core.context import Actor
 from moyeu.core.timeline import RecordRef, TimelineItem, TimelineQuery
+from moyeu.documents import permissions
 from moyeu.documents.models import Document, DocumentVersion
 from moyeu.documents.services import human_size
+from moyeu.identity.access import token_allows
 
 KIND = "document"
+
+
+def _visible_on(actor: Actor, refs: dict[uuid.UUID, RecordRef]) -> Q:
+    """Documents on these records that ``actor`` may see: what ``Document.visible_to`` says
+    (the record's access, the token's scope), for the timeline's record types only."""
+    if not token_allows(actor.token_scopes, permissions.MODULE, "view"):
+        return Q(pk__in=[])
+    condition = Q(pk__in=[])
+    by_type: dict[str, list[uuid.UUID]] = {}
+    for ref in refs.values():
+        by_type.setdefault(ref.record_type, []).append(ref.id)
+    for record_type, ids in sorted(by_type.items()):
+        model = permissions.parent_model(record_type)
+        if model is None:
+            continue
+        records = model._default_manager.filter(access.scope_filter(actor, model, "view"))
+        condition |= Q(
+            record_type=record_type, record_id__in=records.filter(pk__in=ids).values("pk")
+        )
+    return condition
 
 
 class DocumentTimeline:
@@ -25,12 +52,7 @@ class DocumentTimeline:
         if not query.wants(KIND):
             return []
         refs = {ref.id: ref for ref in (query.record, *query.related)}
-        documents = (
-            Document.objects.visible_to(query.actor, "view")
-            .live()
-            .filter(record_id__in=list(refs))
-            .values("pk")
-        )
+        documents = Document.objects.live().filter(_visible_on(query.actor, refs)).values("pk")
         versions = (
             DocumentVersion.objects.filter(document__in=documents)
             .filter(query.before_q("uploaded_at", "id"))
