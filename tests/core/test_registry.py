@@ -27,14 +27,17 @@ def test_started_registry_is_locked_and_knows_the_modules() -> None:
 
 
 def test_timeline_declarations_are_gathered_from_every_module() -> None:
-    assert registry.timeline_providers() == ["moyeu.activities.timeline.ActivityTimeline"]
+    assert sorted(registry.timeline_providers()) == [
+        "moyeu.activities.timeline.ActivityTimeline",
+        "moyeu.documents.timeline.DocumentTimeline",
+    ]
     assert registry.timeline_related("directory.account") == [
         "moyeu.directory.queries.account_contacts_for_timeline"
     ]
     assert registry.timeline_related("directory.contact") == []
     assert registry.timeline_kinds() == {
         *("call", "meeting", "task", "note", "email", "message"),
-        "document",  # declared by documents, which has no provider yet
+        "document",
     }
     assert registry.record_model("directory.contact") is Contact
     assert registry.record_model("Directory.Contact") is Contact
