@@ -11,7 +11,7 @@ UPDATE activities_activitylink SET occurred_at = (
 
 
 class Migration(migrations.Migration):
-    dependencies = [("activities", "0001_initial")]
+    dependencies = [("activities", "0002_calendar_feeds")]
 
     operations = [
         migrations.AddField(
