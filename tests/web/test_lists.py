@@ -154,3 +154,16 @@ def test_menu_follows_what_the_user_may_view(login: Login, personas: Personas) -
     assert 'href="/identity/users/"' in admin_html
     assert 'href="/identity/roles/"' in admin_html
     assert 'href="/jobs/"' in admin_html
+
+
+def test_menu_leads_every_user_to_their_imports_and_exports(
+    login: Login, personas: Personas
+) -> None:
+    from moyeu.identity.services import users
+
+    users.user_update(actor=personas.actor("admin"), user_id=personas.outsider.pk, role_ids=[])
+    html = login("outsider").get("/").content.decode()
+    # A user without any role still has their own data-io pages; the services check the rest.
+    assert 'href="/data/imports/"' in html
+    assert 'href="/data/exports/"' in html
+    assert 'href="/directory/contacts/"' not in html

@@ -89,7 +89,7 @@ def sections_for(actor: Actor) -> list[NavSection]:
         # Business modules first; modules of only settings pages (users, access) go last.
         is_business = any(entry.audience in ("module", "records") for entry in entries)
         (business if is_business else settings).append(NavSection(module_name(spec.label), links))
-    sections = business + settings
+    sections = [*business, *_data_section(actor), *settings]
     user = actor.user
     if user is not None and user.is_superuser:
         sections.append(
@@ -98,6 +98,19 @@ def sections_for(actor: Actor) -> list[NavSection]:
             )
         )
     return sections
+
+
+def _data_section(actor: Actor) -> list[NavSection]:
+    """Imports and exports (the data-io pages under /data/): every signed-in user has their own
+    jobs there; what each may import or export is checked by the data-io services."""
+    user = actor.user
+    if user is None or not user.is_active:
+        return []
+    links = [
+        NavLink(label, reverse(url_name), url_name)
+        for label, url_name in ((_("Imports"), "dataio:imports"), (_("Exports"), "dataio:exports"))
+    ]
+    return [NavSection(_("Data"), links)]
 
 
 def topbar_urls(actor: Actor) -> list[str]:
