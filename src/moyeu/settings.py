@@ -26,7 +26,17 @@ CSRF_TRUSTED_ORIGINS = env_list("MOYEU_CSRF_TRUSTED_ORIGINS", default=[])
 # --- Modules -----------------------------------------------------------------------------
 # Built-in business modules; MOYEU_DISABLED_MODULES turns some off. Third-party modules are
 # discovered from the "moyeu.modules" entry point group by moyeu.core.registry.
-BUILTIN_MODULES = ["moyeu.identity", "moyeu.directory", "moyeu.documents", "moyeu.activities"]
+BUILTIN_MODULES = [
+    "moyeu.identity",
+    "moyeu.directory",
+    "moyeu.documents",
+    "moyeu.activities",
+    "moyeu.sales",
+    "moyeu.billing",
+    "moyeu.service",
+    "moyeu.integrations",
+    "moyeu.portal",
+]
 DISABLED_MODULES = env_list("MOYEU_DISABLED_MODULES", default=[])
 _unknown = sorted(set(DISABLED_MODULES) - {m.rsplit(".", 1)[1] for m in BUILTIN_MODULES})
 if _unknown:

@@ -70,9 +70,9 @@ def test_defaults_start(tmp_path: Path) -> None:
             "MOYEU_LOG_FORMAT must be 'json' or 'text'",
         ),
         (
-            {"MOYEU_DISABLED_MODULES": "directory,sales"},
+            {"MOYEU_DISABLED_MODULES": "directory,marketing"},
             "django.core.exceptions.ImproperlyConfigured: "
-            "MOYEU_DISABLED_MODULES names unknown modules: ['sales']",
+            "MOYEU_DISABLED_MODULES names unknown modules: ['marketing']",
         ),
         (
             {"MOYEU_DISABLED_MODULES": "identity"},

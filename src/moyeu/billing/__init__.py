@@ -1,0 +1,1 @@
+"""Contracts and subscriptions, invoices, credit notes and payments."""

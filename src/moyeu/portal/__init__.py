@@ -1,0 +1,1 @@
+"""The customers' own portal: their tickets, quotes, orders, invoices and contracts."""

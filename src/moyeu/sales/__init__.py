@@ -1,0 +1,1 @@
+"""Leads, opportunities and pipelines, products and price lists, quotes and orders."""

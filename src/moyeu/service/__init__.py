@@ -1,0 +1,1 @@
+"""Tickets, queues, SLA policies, channels (e-mail, chat) and knowledge."""
