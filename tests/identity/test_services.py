@@ -50,13 +50,13 @@ def test_role_grants_are_validated_and_replaced(personas: Personas) -> None:
             actor=admin,
             name="Mauvais",
             grants=[
-                ("sales", "view", "all"),
+                ("marketing", "view", "all"),
                 ("directory", "fly", "all"),
                 ("directory", "view", "x"),
             ],
         )
     assert excinfo.value.errors == {
-        "grants": ["Unknown module: sales", "Unknown action: fly", "Unknown scope: x"]
+        "grants": ["Unknown module: marketing", "Unknown action: fly", "Unknown scope: x"]
     }
     assert not Role.objects.filter(name="Mauvais").exists()
     role = roles.role_create(actor=admin, name="Lecture", grants=[("directory", "view", "all")])

@@ -76,10 +76,10 @@ def test_scopes_are_validated(personas: Personas) -> None:
             actor=personas.actor("owner"),
             user_id=personas.owner.id,
             name="x",
-            scopes=["directory:fly", "billing:view"],
+            scopes=["directory:fly", "marketing:view"],
         )
     assert excinfo.value.errors == {
-        "scopes": ["Unknown scope: directory:fly", "Unknown scope: billing:view"]
+        "scopes": ["Unknown scope: directory:fly", "Unknown scope: marketing:view"]
     }
     with pytest.raises(ValidationFailed) as excinfo:
         tokens.token_create(
