@@ -22,6 +22,13 @@ DEBUG = env_bool("MOYEU_DEBUG", default=False)
 SECRET_KEY = load_secret_key(VAR_DIR)
 ALLOWED_HOSTS = env_list("MOYEU_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("MOYEU_CSRF_TRUSTED_ORIGINS", default=[])
+# The address users reach Moyeu at, for links in e-mails and documents sent out of a request
+# (notifications, quotes, invitations): https://crm.example.com.
+PUBLIC_URL = os.environ.get("MOYEU_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+if not PUBLIC_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"MOYEU_PUBLIC_URL must start with http:// or https://, not {PUBLIC_URL!r}"
+    )
 
 # --- Modules -----------------------------------------------------------------------------
 # Built-in business modules; MOYEU_DISABLED_MODULES turns some off. Third-party modules are

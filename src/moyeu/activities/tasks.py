@@ -11,3 +11,11 @@ from moyeu.activities.services.reminders import send_due_reminders
 def send_reminders() -> dict[str, int]:
     """Send the reminders that are due (scheduled at each reminder's time)."""
     return send_due_reminders()
+
+
+@task(queue_name="default")
+def send_notification_emails() -> int:
+    """E-mail the notices that asked for a copy (enqueued when one is written)."""
+    from moyeu.activities.services.notifications import send_pending_emails
+
+    return send_pending_emails()

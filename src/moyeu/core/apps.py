@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from moyeu.core.dedup.queue import AUDIT_CODES as DUPLICATE_CODES
         from moyeu.core.registry import registry
+        from moyeu.core.services.business_calendars import AUDIT_CODES as CALENDAR_CODES
 
         registry.declare_audit_codes(
             [
@@ -22,6 +23,7 @@ class CoreConfig(AppConfig):
                 "core.validation_rule.updated",
                 "core.validation_rule.deleted",
                 *DUPLICATE_CODES,
+                *CALENDAR_CODES,
                 "core.search.rebuild_requested",
             ]
         )

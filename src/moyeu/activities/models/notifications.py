@@ -10,7 +10,8 @@ from moyeu.core.ids import new_id
 
 
 class Notification(models.Model):
-    """Something a user should see: a reminder of a task or meeting, listed with a badge.
+    """Something a user should see, listed with a badge: a reminder of a task or meeting, or
+    a notice from any module (an assignment, an SLA about to breach, a renewal due).
 
     One per (activity, reminder time): the reminder sweep creates it in the transaction that
     marks the reminder sent, so a reminder reaches its owner once. ``emailed_at`` is set
@@ -24,6 +25,12 @@ class Notification(models.Model):
     )
     reminder_at = models.DateTimeField(null=True)
     title = models.CharField(_("title"), max_length=300)
+    # Where "View" leads for notices that are not reminders (a lead, a ticket…).
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    record_type = models.CharField(max_length=100, blank=True)
+    record_id = models.UUIDField(null=True, blank=True)
+    # Notices ask for an e-mail copy explicitly; reminders always have one.
+    email_wanted = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)

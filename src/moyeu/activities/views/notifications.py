@@ -43,6 +43,8 @@ def mark_read(request: HttpRequest, pk: str) -> HttpResponse:
         raise Http404 from None
     if notification.activity_id is not None:
         return redirect("web:activities:activity_detail", pk=notification.activity_id)
+    if notification.url.startswith("/") and not notification.url.startswith("//"):
+        return redirect(notification.url)
     return redirect("web:activities:notification_list")
 
 

@@ -1,5 +1,6 @@
 from moyeu.core.models.audit import AuditEntry
 from moyeu.core.models.base import ExternalId, MoyeuModel, RecordQuerySet, Tag
+from moyeu.core.models.business_calendar import BusinessCalendar
 from moyeu.core.models.custom_fields import CustomFieldDefinition, CustomFieldType
 from moyeu.core.models.duplicates import (
     DuplicateCandidate,
@@ -16,6 +17,7 @@ from moyeu.core.models.validation_rules import ValidationRule, ValidationRuleKin
 
 __all__ = [
     "AuditEntry",
+    "BusinessCalendar",
     "CustomFieldDefinition",
     "CustomFieldType",
     "DuplicateCandidate",

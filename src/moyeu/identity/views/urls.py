@@ -5,7 +5,15 @@ from __future__ import annotations
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from moyeu.identity.views import custom_fields, roles, teams, tokens, users, validation_rules
+from moyeu.identity.views import (
+    business_calendars,
+    custom_fields,
+    roles,
+    teams,
+    tokens,
+    users,
+    validation_rules,
+)
 from moyeu.web.records.config import MenuEntry
 
 menu = [
@@ -14,6 +22,7 @@ menu = [
     MenuEntry(_("Roles"), "role_list", audience="admin"),
     MenuEntry(_("Custom fields"), "custom_field_list", audience="admin"),
     MenuEntry(_("Validation rules"), "validation_rule_list", audience="admin"),
+    MenuEntry(_("Business calendars"), "business_calendar_list", audience="admin"),
     MenuEntry(_("API tokens"), "token_list", audience="user"),
 ]
 
@@ -35,6 +44,22 @@ urlpatterns = [
         "custom-fields/<uuid:definition_id>/delete/",
         custom_fields.field_delete,
         name="custom_field_delete",
+    ),
+    path("business-calendars/", business_calendars.calendar_list, name="business_calendar_list"),
+    path(
+        "business-calendars/new/",
+        business_calendars.calendar_create,
+        name="business_calendar_create",
+    ),
+    path(
+        "business-calendars/<uuid:calendar_id>/",
+        business_calendars.calendar_edit,
+        name="business_calendar_edit",
+    ),
+    path(
+        "business-calendars/<uuid:calendar_id>/delete/",
+        business_calendars.calendar_delete,
+        name="business_calendar_delete",
     ),
     path("validation-rules/", validation_rules.rule_list, name="validation_rule_list"),
     path("validation-rules/new/", validation_rules.rule_create, name="validation_rule_create"),
