@@ -23,6 +23,10 @@ REP_GRANTS = [
     ("activities", "create", "own"),
     ("activities", "change", "own"),
     ("activities", "delete", "own"),
+    ("sales", "view", "team"),
+    ("sales", "create", "own"),
+    ("sales", "change", "own"),
+    ("sales", "delete", "own"),
 ]
 MANAGER_GRANTS = [
     ("directory", "view", "team_tree"),
@@ -36,6 +40,10 @@ MANAGER_GRANTS = [
     ("activities", "create", "team_tree"),
     ("activities", "change", "team_tree"),
     ("activities", "delete", "team_tree"),
+    ("sales", "view", "team_tree"),
+    ("sales", "create", "team_tree"),
+    ("sales", "change", "team_tree"),
+    ("sales", "delete", "team_tree"),
 ]
 
 

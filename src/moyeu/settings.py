@@ -282,6 +282,18 @@ LOGGING = {
     "loggers": {"django.server": {"level": "WARNING"}},
 }
 
+# --- E-mail ------------------------------------------------------------------------------
+# Quotes are e-mailed through this SMTP server (docs/operations.md, "E-mail").
+EMAIL_BACKEND = os.environ.get("MOYEU_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("MOYEU_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("MOYEU_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = os.environ.get("MOYEU_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("MOYEU_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("MOYEU_EMAIL_STARTTLS", default=False)
+EMAIL_USE_SSL = env_bool("MOYEU_EMAIL_SSL", default=False)
+EMAIL_TIMEOUT = env_int("MOYEU_EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = os.environ.get("MOYEU_EMAIL_FROM", "Moyeu <no-reply@localhost>")
+
 MOYEU_API_PAGE_SIZE = 25
 MOYEU_API_MAX_PAGE_SIZE = 200
 MOYEU_REQUIRE_SERVICES = env_bool("MOYEU_REQUIRE_SERVICES", default=False)

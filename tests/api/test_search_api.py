@@ -107,7 +107,8 @@ def test_kinds_repeated_or_comma_separated_and_limit(
         (
             "q=dup&kinds=unicorn",
             "kinds",
-            "Unknown kind: unicorn. Known kinds: account, activity, contact, document.",
+            "Unknown kind: unicorn. Known kinds: account, activity, contact, document, "
+            "order, price_list, product, quote.",
         ),
     ],
 )

@@ -46,10 +46,13 @@ def test_loading_twice_creates_nothing_new() -> None:
         "roles": 3,
         "accounts": 16,
         "contacts": 52,
-        # 24 demo activities (moyeu.activities.demo): 4 on each of the first 6 contacts.
-        "demo_ids": 92,
-        # 78 for identity and directory, 8 documents uploaded, 24 activities logged
-        "audit": 110,
+        # 24 demo activities (moyeu.activities.demo): 4 on each of the first 6 contacts;
+        # 15 sales records (6 products, 3 price lists, 2 conditions, 4 quotes).
+        "demo_ids": 107,
+        # 78 for identity and directory, 8 documents uploaded, 24 activities logged, 22 sales
+        # (company, catalogue 11, 4 quotes created, 3 issued, 1 accepted with its order,
+        # 1 declined)
+        "audit": 132,
     }
     assert counts() == first
 

@@ -35,6 +35,7 @@ def test_timeline_declarations_are_gathered_from_every_module() -> None:
     assert sorted(registry.timeline_providers()) == [
         "moyeu.activities.timeline.ActivityTimeline",
         "moyeu.documents.timeline.DocumentTimeline",
+        "moyeu.sales.timeline.QuoteTimeline",
     ]
     assert registry.timeline_related("directory.account") == [
         "moyeu.directory.queries.account_contacts_for_timeline"
@@ -43,6 +44,7 @@ def test_timeline_declarations_are_gathered_from_every_module() -> None:
     assert registry.timeline_kinds() == {
         *("call", "meeting", "task", "note", "email", "message"),
         "document",
+        *("quote", "order"),
     }
     assert registry.record_model("directory.contact") is Contact
     assert registry.record_model("Directory.Contact") is Contact

@@ -167,7 +167,10 @@ def test_unknown_kind_and_bad_limit(personas: Personas) -> None:
     with pytest.raises(ValidationFailed) as caught:
         search(personas.actor("admin"), "dup", kinds=["contact", "unicorn"])
     assert caught.value.errors == {
-        "kinds": ["Unknown kind: unicorn. Known kinds: account, activity, contact, document."]
+        "kinds": [
+            "Unknown kind: unicorn. Known kinds: account, activity, contact, document, "
+            "order, price_list, product, quote."
+        ]
     }
     with pytest.raises(ValidationFailed) as caught:
         search(personas.actor("admin"), "dup", limit=51)

@@ -88,7 +88,10 @@ def test_bad_query_is_an_inline_error(login: Login, q: str, message: str) -> Non
 
 def test_unknown_kind_and_nothing_found(login: Login, records: dict[str, Any]) -> None:
     page = login("owner").get("/search/", {"q": "dup", "kinds": "unicorn"}).content.decode()
-    assert "Unknown kind: unicorn. Known kinds: account, activity, contact, document." in page
+    assert (
+        "Unknown kind: unicorn. Known kinds: account, activity, contact, document, "
+        "order, price_list, product, quote." in page
+    )
     box = login("owner").get("/search/suggestions/", {"q": "zzzz"}).content.decode()
     assert box.strip() == '<p class="search-message" role="status">Nothing found.</p>'
     assert login("owner").get("/search/suggestions/", {"q": ""}).content.decode().strip() == ""

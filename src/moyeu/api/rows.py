@@ -26,6 +26,7 @@ from functools import cached_property
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
 from pydantic import BaseModel
 
@@ -111,7 +112,7 @@ class RowLayout:
     ) -> str | None:
         try:
             field = model._meta.get_field(name)
-        except LookupError:
+        except (LookupError, FieldDoesNotExist):  # a property or a resolver: not a column
             return None
         if not isinstance(field, models.Field) or not field.concrete:
             return None

@@ -148,6 +148,11 @@ def effective_scope(actor: Actor, model: type[Model], action: str) -> str | None
         return None
     if user.is_superuser:
         return Scope.ALL
+    if getattr(model, "is_catalogue", False):
+        # A catalogue record (a product, a price list) is shared by the whole module: its
+        # ``view`` grant shows every one, and any change needs its ``administer`` grant.
+        needed = "view" if action in ("view", "export") else "administer"
+        return Scope.ALL if (module, needed) in load_access(user).scopes else None
     return load_access(user).scopes.get((module, action))
 
 

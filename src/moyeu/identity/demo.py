@@ -33,6 +33,10 @@ ROLES: dict[str, tuple[str, list[Grant]]] = {
             ("activities", "create", "own"),
             ("activities", "change", "own"),
             ("activities", "delete", "own"),
+            ("sales", "view", "team"),
+            ("sales", "create", "own"),
+            ("sales", "change", "own"),
+            ("sales", "delete", "own"),
         ],
     ),
     "Responsable commercial": (
@@ -41,9 +45,10 @@ ROLES: dict[str, tuple[str, list[Grant]]] = {
             ("directory", action, "team_tree")
             for action in ("view", "create", "change", "delete", "export", "merge", "import")
         ]
-        + [
-            ("activities", action, "team_tree") for action in ("view", "create", "change", "delete")
-        ],
+        + [("activities", action, "team_tree") for action in ("view", "create", "change", "delete")]
+        + [("sales", action, "team_tree") for action in ("view", "create", "change", "delete")]
+        # The catalogue (products, price lists, customer conditions) is theirs to keep.
+        + [("sales", "administer", "all")],
     ),
     "Support client": (
         "Looks up every customer, corrects the contacts of their team.",

@@ -137,7 +137,7 @@ def business_calendar_deadline(
     request: HttpRequest,
     calendar_id: uuid.UUID,
     start: datetime.datetime,
-    hours: float = Query(..., gt=0, le=10000),
+    hours: float = Query(..., gt=0, le=10000),  # type: ignore[type-arg]
 ) -> Any:
     """When `hours` of working time after `start` have passed: try a target before using it."""
     calendar = _calendar(request, calendar_id)

@@ -10,6 +10,7 @@ from moyeu.core.models.duplicates import (
     MergeRecord,
 )
 from moyeu.core.models.jobs import Job, JobStatus, Lease, WorkerHeartbeat
+from moyeu.core.models.numbering import SequenceCounter
 from moyeu.core.models.outbox import OutboxEvent, ProcessedEvent
 from moyeu.core.models.ratelimit import RateCounter
 from moyeu.core.models.search import SearchEntry, SearchRebuild
@@ -36,6 +37,7 @@ __all__ = [
     "RecordQuerySet",
     "SearchEntry",
     "SearchRebuild",
+    "SequenceCounter",
     "Tag",
     "ValidationRule",
     "ValidationRuleKind",

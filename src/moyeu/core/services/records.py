@@ -14,6 +14,7 @@ from typing import Any, TypeVar, cast
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -290,7 +291,16 @@ def record_delete(
             content_type=ContentType.objects.get_for_model(model), object_id=obj.pk
         ).delete()
         search_index.remove_records(model, [obj.pk])
-        obj.delete()
+        try:
+            obj.delete()
+        except ProtectedError as exc:
+            # Another module's rows need it (an account's quotes): refuse, change nothing.
+            kinds = sorted({str(o._meta.verbose_name_plural) for o in exc.protected_objects})
+            raise Conflict(
+                _("This record cannot be deleted: %(kinds)s refer to it.")
+                % {"kinds": ", ".join(kinds)},
+                code="core.record_in_use",
+            ) from None
 
 
 def find_by_external_id(model: type[R], system: str, value: str) -> R | None:

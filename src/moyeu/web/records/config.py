@@ -77,6 +77,8 @@ class RecordUI:
     panel_context: Callable[[Actor, Any], Mapping[str, Any]] | None = None
     page_size: int = 25
     search_fields: tuple[str, ...] = field(default=())
+    # False: records are made elsewhere (an order, by accepting a quote): no "New" button.
+    creatable: bool = True
 
     @property
     def record_type(self) -> str:

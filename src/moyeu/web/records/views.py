@@ -68,7 +68,7 @@ def list_page(request: HttpRequest, ui: RecordUI) -> HttpResponse:
         "all_columns": listing.all_columns(ui, definitions),
         "default_columns": " ".join(c.name for c in listing.default_columns(ui)),
         "filters": [(f, f.choices(actor) if f.choices else None) for f in ui.filters],
-        "can_create": access.can_create(actor, ui.model),
+        "can_create": ui.creatable and access.can_create(actor, ui.model),
         "can_export": can_module(actor, ui.module, "export"),
         "saved_views": saved_views_for(actor, ui.record_type),
     }

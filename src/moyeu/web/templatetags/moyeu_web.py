@@ -8,6 +8,7 @@ from django import template
 from django.db.models import Model
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -65,7 +66,9 @@ def field_value(record: Model, name: str) -> Any:
         return _display(display())
     value = getattr(record, name)
     if hasattr(value, "isoformat") and hasattr(value, "hour"):
-        return date_format(value, "SHORT_DATETIME_FORMAT", use_l10n=True)
+        # In the site's time zone, as the templates' |date shows the other dates.
+        shown = timezone.localtime(value) if timezone.is_aware(value) else value
+        return date_format(shown, "SHORT_DATETIME_FORMAT", use_l10n=True)
     return _display(value)
 
 

@@ -1,0 +1,93 @@
+from moyeu.sales.services.company import company_profile, company_update
+from moyeu.sales.services.orders import (
+    order_block,
+    order_cancel,
+    order_deliver,
+    order_unblock,
+    order_update,
+)
+from moyeu.sales.services.price_lists import (
+    customer_condition_create,
+    customer_condition_delete,
+    customer_condition_update,
+    customer_condition_upsert_by_external_id,
+    price_list_create,
+    price_list_delete,
+    price_list_update,
+    price_list_upsert_by_external_id,
+)
+from moyeu.sales.services.pricing import PriceDecision, price_for
+from moyeu.sales.services.products import (
+    product_create,
+    product_delete,
+    product_update,
+    product_upsert_by_external_id,
+)
+from moyeu.sales.services.quote_flow import (
+    answer_token,
+    quote_accept,
+    quote_accept_by_link,
+    quote_decline,
+    quote_decline_by_link,
+    quote_for_token,
+    quote_issue,
+    quote_revise,
+    quote_send,
+)
+from moyeu.sales.services.quotes import (
+    quote_add_line,
+    quote_create,
+    quote_delete,
+    quote_remove_line,
+    quote_update,
+    quote_upsert_by_external_id,
+)
+from moyeu.sales.services.tax_rates import (
+    default_tax_rate,
+    ensure_default_tax_rates,
+    tax_rate_create,
+    tax_rate_update,
+)
+
+__all__ = [
+    "PriceDecision",
+    "answer_token",
+    "company_profile",
+    "company_update",
+    "customer_condition_create",
+    "customer_condition_delete",
+    "customer_condition_update",
+    "customer_condition_upsert_by_external_id",
+    "default_tax_rate",
+    "ensure_default_tax_rates",
+    "order_block",
+    "order_cancel",
+    "order_deliver",
+    "order_unblock",
+    "order_update",
+    "price_for",
+    "price_list_create",
+    "price_list_delete",
+    "price_list_update",
+    "price_list_upsert_by_external_id",
+    "product_create",
+    "product_delete",
+    "product_update",
+    "product_upsert_by_external_id",
+    "quote_accept",
+    "quote_accept_by_link",
+    "quote_add_line",
+    "quote_create",
+    "quote_decline",
+    "quote_decline_by_link",
+    "quote_delete",
+    "quote_for_token",
+    "quote_issue",
+    "quote_remove_line",
+    "quote_revise",
+    "quote_send",
+    "quote_update",
+    "quote_upsert_by_external_id",
+    "tax_rate_create",
+    "tax_rate_update",
+]
