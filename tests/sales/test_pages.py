@@ -167,3 +167,22 @@ def test_answers_from_one_address_are_rate_limited(
     assert customer.post("/sales/q/guess/", {"name": "X"}).status_code == 429
     other = Client(REMOTE_ADDR="198.51.100.4")
     assert other.post("/sales/q/guess/", {"name": "X"}).status_code == 404
+
+
+def test_the_account_page_lists_its_quotes_and_starts_one(world: World, personas: Personas) -> None:
+    quote = world.quote()
+    browser = _browser(personas.owner)
+    panel = browser.get(
+        "/sales/panel/", {"record_type": "directory.account", "record": world.account.pk}
+    )
+    assert panel.status_code == 200
+    assert f"/sales/quotes/{quote.pk}/".encode() in panel.content
+    assert f"/sales/quotes/new/?account={world.account.pk}".encode() in panel.content
+    new = browser.get(f"/sales/quotes/new/?account={world.account.pk}")
+    assert f'<option value="{world.account.pk}" selected>'.encode() in new.content
+    other = browser.get("/sales/panel/", {"record_type": "sales.product", "record": "x"})
+    assert (other.status_code, other.content) == (200, b"")
+    outsider = _browser(personas.outsider).get(
+        "/sales/panel/", {"record_type": "directory.account", "record": world.account.pk}
+    )
+    assert outsider.status_code == 404

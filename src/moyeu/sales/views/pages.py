@@ -42,6 +42,7 @@ from moyeu.sales.views.forms import (
     ReasonForm,
     SendForm,
 )
+from moyeu.web.records import views as records
 from moyeu.web.records.config import Column, Filter, RecordServices, RecordUI
 from moyeu.web.records.views import get_visible
 
@@ -273,6 +274,20 @@ ORDERS = RecordUI(
     creatable=False,
     panel_context=lambda actor, order: _order_panel(actor, order),
 )
+
+
+@login_required
+def quote_new(request: HttpRequest) -> HttpResponse:
+    """The generic creation page, its account or contact filled from ``?account=``/``?contact=``."""
+    actor = request.actor  # type: ignore[attr-defined]
+    wanted = {key: request.GET[key] for key in ("account", "contact") if request.GET.get(key)}
+    if request.method != "GET" or not wanted:
+        return records.create_page(request, ui=QUOTES)
+    if not access.can_create(actor, Quote):
+        raise Http404
+    form = QuoteForm(actor=actor, record_type=QUOTES.record_type, initial=wanted)
+    context = {"ui": QUOTES, "form": form, "record": None}
+    return render(request, ["sales/quote_form.html", "web/records/form.html"], context)
 
 
 def _back(pk: Any) -> HttpResponse:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
@@ -60,7 +61,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         limit=ANSWER_LIMIT,
         window_seconds=ANSWER_WINDOW_SECONDS,
     ):
-        return HttpResponse("Too many attempts; try again in a few minutes.", status=429)
+        return HttpResponse(_("Too many attempts; try again in a few minutes."), status=429)
     quote = _quote(token)
     language = request.LANGUAGE_CODE if request.COOKIES.get("django_language") else None
     with translation.override(language or quote_language(quote)):

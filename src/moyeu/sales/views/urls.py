@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from moyeu.sales.views import pages, public, settings
+from moyeu.sales.views import pages, partials, public, settings
 from moyeu.sales.views.pages import CONDITIONS, ORDERS, PRICE_LISTS, PRODUCTS, QUOTES
 from moyeu.web.records import views as records
 from moyeu.web.records.config import MenuEntry, register_ui
+from moyeu.web.records.panels import RecordPanel
 from moyeu.web.records.urls import record_urls
 
 menu = [
@@ -21,12 +22,18 @@ menu = [
     MenuEntry(_("Company details"), "company", audience="admin"),
 ]
 
+# An account's and a contact's pages list their quotes and orders.
+record_panels = [RecordPanel("quote_panel", _("Quotes and orders"), "quotes-panel")]
+
 register_ui(ORDERS)
 
 urlpatterns = [
     # The customer's answer page: no login, the signed link is the credential.
     path("q/<str:token>/", public.answer, name="quote_answer"),
     path("q/<str:token>/pdf/", public.answer_pdf, name="quote_answer_pdf"),
+    path("panel/", partials.quote_panel, name="quote_panel"),
+    # Before the generic pages: a new quote may start from an account's or a contact's page.
+    path("quotes/new/", pages.quote_new, name="quote_new"),
     path("quotes/<str:pk>/lines/", pages.quote_add_line, name="quote_add_line"),
     path(
         "quotes/<str:pk>/lines/<int:position>/remove/",
