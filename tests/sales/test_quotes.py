@@ -212,6 +212,7 @@ def test_a_link_expires_with_the_quote_and_dies_with_a_new_validity(world: World
     with pytest.raises(NotFound):  # another date than the link's: not this link's quote any more
         services.quote_for_token(token)
     quote.refresh_from_db()
+    assert quote.is_expired
     stale = services.answer_token(quote)
     with pytest.raises(Conflict) as expired:
         services.quote_decline_by_link(token=stale, name="Jeanne", ip=None)
@@ -300,3 +301,14 @@ def test_order_transitions(world: World) -> None:
         for e in OutboxEvent.objects.filter(type="order.status_changed").order_by("seq")
     ]
     assert moves == [("confirmed", "blocked"), ("blocked", "confirmed"), ("confirmed", "delivered")]
+
+
+def test_deleting_a_revision_makes_the_sent_version_current_again(world: World) -> None:
+    quote = world.quote()
+    services.quote_issue(actor=world.owner, quote_id=quote.pk)
+    revision = services.quote_revise(actor=world.owner, quote_id=quote.pk)
+    services.quote_delete(actor=world.owner, quote_id=revision.pk)
+    quote.refresh_from_db()
+    assert (quote.status, quote.version) == ("sent", 4)
+    services.quote_accept_by_link(token=services.answer_token(quote), name="Jeanne", ip=None)
+    assert Quote.objects.get(pk=quote.pk).status == "accepted"

@@ -139,6 +139,17 @@ class Quote(MoyeuModel):
     def is_draft(self) -> bool:
         return self.status == QuoteStatus.DRAFT
 
+    @property
+    def is_expired(self) -> bool:
+        """Sent, unanswered and past its validity date: the customer's link no longer works."""
+        from django.utils import timezone
+
+        return (
+            self.status == QuoteStatus.SENT
+            and self.valid_until is not None
+            and self.valid_until < timezone.localdate()
+        )
+
     def related_snapshot(self) -> dict[str, Any]:
         return {"lines": [line.as_dict() for line in self.lines.all()]}
 

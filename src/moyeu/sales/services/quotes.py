@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from moyeu.core import access
 from moyeu.core.context import Actor, action_context
 from moyeu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from moyeu.core.services import records
+from moyeu.core.services import audit, events, records
 from moyeu.sales.currencies import clean_currency
 from moyeu.sales.models import Product, Quote, QuoteLine, QuoteStatus, TaxRate
 from moyeu.sales.services import pricing, quote_math
@@ -460,6 +460,32 @@ def quote_delete(*, actor: Actor, quote_id: uuid.UUID, expected_version: int | N
                 code="sales.quote_not_draft",
             )
         records.record_delete(Quote, quote_id, actor=actor, expected_version=expected_version)
+        if current is not None and current.previous_id is not None:
+            _reinstate(actor, current.previous_id)
+
+
+def _reinstate(actor: Actor, quote_id: uuid.UUID) -> None:
+    """A deleted revision gives its place back: the version it replaced is current again,
+    sent (and answerable) or declined, as it was before the revision."""
+    previous = Quote.objects.select_for_update().filter(pk=quote_id).first()
+    if previous is None or previous.status != QuoteStatus.SUPERSEDED:
+        return
+    before = records.snapshot(previous)
+    previous.status = QuoteStatus.DECLINED if previous.answered_at else QuoteStatus.SENT
+    previous.version += 1
+    previous.updated_by = actor.user
+    previous.updated_at = timezone.now()
+    previous.save()
+    after = records.snapshot(previous)
+    changes = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
+    audit.record(previous, "sales.quote.updated", actor, changes=changes)
+    events.emit(
+        "quote.updated",
+        record_type="sales.quote",
+        record=previous,
+        payload={**after, "changed_fields": sorted(changes)},
+        actor=actor,
+    )
 
 
 def quote_upsert_by_external_id(
