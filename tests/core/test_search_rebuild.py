@@ -53,6 +53,10 @@ def test_rebuild_restores_exact_entries(personas: Personas, drifted: None) -> No
         ("directory.contact", 3, False),
         ("documents.document", 0, False),
         ("activities.activity", 0, False),
+        ("sales.product", 0, False),
+        ("sales.price_list", 0, False),
+        ("sales.quote", 0, False),
+        ("sales.order", 0, False),
     ]
     assert entries() == EXPECTED
     assert search(personas.actor("admin"), "ghost") == []
@@ -89,6 +93,10 @@ def test_command_reports_per_record_type(drifted: None) -> None:
         "directory.contact: 3 indexed",
         "documents.document: 0 indexed",
         "activities.activity: 0 indexed",
+        "sales.product: 0 indexed",
+        "sales.price_list: 0 indexed",
+        "sales.quote: 0 indexed",
+        "sales.order: 0 indexed",
     ]
     assert entries() == EXPECTED
 
