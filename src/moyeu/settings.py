@@ -258,6 +258,25 @@ MOYEU_OUTBOX_RETRY_MAX_SECONDS = env_int("MOYEU_OUTBOX_RETRY_MAX_SECONDS", defau
 MOYEU_OUTBOX_RETENTION_DAYS = env_int("MOYEU_OUTBOX_RETENTION_DAYS", default=30)
 MOYEU_OUTBOX_READY_MAX_AGE_SECONDS = env_int("MOYEU_OUTBOX_READY_MAX_AGE", default=300)
 
+# --- Integrations: outbound HTTP, webhooks, AMQP (docs/integrations.md) ------------------
+# Hosts, addresses or networks the outbound client may call although they are internal
+# (loopback, private...): an administrator's explicit exception to the SSRF guard.
+MOYEU_OUTBOUND_ALLOWED_HOSTS = env_list("MOYEU_OUTBOUND_ALLOWED_HOSTS", default=[])
+MOYEU_OUTBOUND_CONNECT_TIMEOUT = env_int("MOYEU_OUTBOUND_CONNECT_TIMEOUT", default=5)
+MOYEU_OUTBOUND_READ_TIMEOUT = env_int("MOYEU_OUTBOUND_READ_TIMEOUT", default=10)
+MOYEU_OUTBOUND_TOTAL_TIMEOUT = env_int("MOYEU_OUTBOUND_TOTAL_TIMEOUT", default=15)
+MOYEU_OUTBOUND_MAX_RESPONSE_BYTES = env_int("MOYEU_OUTBOUND_MAX_RESPONSE_BYTES", default=65536)
+MOYEU_WEBHOOK_CONCURRENCY = env_int("MOYEU_WEBHOOK_CONCURRENCY", default=16)
+MOYEU_WEBHOOK_MAX_ATTEMPTS = env_int("MOYEU_WEBHOOK_MAX_ATTEMPTS", default=13)
+MOYEU_WEBHOOK_RETRY_BASE_SECONDS = env_int("MOYEU_WEBHOOK_RETRY_BASE_SECONDS", default=15)
+MOYEU_WEBHOOK_RETRY_MAX_SECONDS = env_int("MOYEU_WEBHOOK_RETRY_MAX_SECONDS", default=86400)
+MOYEU_WEBHOOK_LEASE_SECONDS = env_int("MOYEU_WEBHOOK_LEASE_SECONDS", default=60)
+MOYEU_WEBHOOK_STALL_SECONDS = env_int("MOYEU_WEBHOOK_STALL_SECONDS", default=900)
+MOYEU_AMQP_URL = os.environ.get("MOYEU_AMQP_URL", "")
+MOYEU_AMQP_EXCHANGE = os.environ.get("MOYEU_AMQP_EXCHANGE", "moyeu.events")
+if MOYEU_WEBHOOK_MAX_ATTEMPTS < 1 or MOYEU_WEBHOOK_CONCURRENCY < 1:
+    raise ImproperlyConfigured("MOYEU_WEBHOOK_MAX_ATTEMPTS and _CONCURRENCY must be at least 1")
+
 # --- Operations --------------------------------------------------------------------------
 MOYEU_METRICS_TOKEN = os.environ.get("MOYEU_METRICS_TOKEN", "")
 MOYEU_LOG_FORMAT = os.environ.get("MOYEU_LOG_FORMAT", "json")

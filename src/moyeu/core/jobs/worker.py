@@ -5,7 +5,8 @@ Three threads, each with its own database connection:
 - the **main thread** claims and runs jobs one at a time (run more processes for more);
 - the **keeper** writes the heartbeat, renews the running job's lease and writes its progress;
 - the **housekeeper** delivers the outbox (under the dispatcher lease), reclaims jobs of dead
-  workers, and prunes old jobs and events (under the maintenance lease).
+  workers, runs the modules' periodic checks (``moyeu.core.jobs.periodic``), and prunes old
+  jobs and events (under the maintenance lease).
 
 SIGTERM or SIGINT asks for a graceful stop: the running job and the event being delivered
 finish, leases are released, the heartbeat is removed. A second SIGINT (Ctrl+C twice) stops at
@@ -30,6 +31,7 @@ from django.db import close_old_connections, connection
 
 from moyeu.core.jobs import claim, leases
 from moyeu.core.jobs.keeper import Keeper
+from moyeu.core.jobs.periodic import PeriodicRunner
 from moyeu.core.jobs.progress import ProgressState
 from moyeu.core.jobs.retention import prune_heartbeats, prune_jobs
 from moyeu.core.jobs.runner import execute
@@ -76,6 +78,7 @@ class Worker:
             heartbeat_seconds=options.heartbeat_seconds,
         )
         self.dispatcher = Dispatcher(self.worker_id, stop_event=self.stop_event)
+        self.periodic = PeriodicRunner(self.worker_id)
         self._housekeeper: threading.Thread | None = None
         self._reclaimed_at = float("-inf")
         self._maintained_at = float("-inf")
@@ -223,6 +226,7 @@ class Worker:
         if now - self._reclaimed_at >= reclaim_every:
             self._reclaimed_at = now
             claim.reclaim_expired()
+        self.periodic.run_due(now)
         if now - self._maintained_at >= MAINTENANCE_EVERY_SECONDS:
             self._maintained_at = now
             if leases.acquire(leases.MAINTENANCE, self.worker_id, 600):

@@ -149,9 +149,19 @@ class Scrape(Collector):
             yield from source.collect()
 
 
+# Collectors of modules (webhook deliveries...), read at scrape time like the platform's.
+_module_collectors: list[Collector] = []
+
+
+def register_collector(collector: Collector) -> None:
+    """Add a module's collector to every scrape (call it from ``AppConfig.ready``)."""
+    if not any(type(c) is type(collector) for c in _module_collectors):
+        _module_collectors.append(collector)
+
+
 def scrape() -> Scrape:
     directory = os.environ.get(MULTIPROCESS_VARIABLE)
     http: Collector = HTTP_REGISTRY
     if directory:
         http = MultiProcessCollector(None, directory)  # type: ignore[no-untyped-call]
-    return Scrape([http, PlatformCollector()])
+    return Scrape([http, PlatformCollector(), *_module_collectors])

@@ -95,29 +95,76 @@ class Dispatcher:
             return BatchReport(held_lease=False)
         report = BatchReport()
         blocked: set[object] = set()
-        for event in deliverable_events(self.batch_size):
-            if self.stop_event.is_set() or not self._hold_lease():
-                break
-            if event.record_id is not None and event.record_id in blocked:
-                report.skipped += 1
-                continue
-            if self.deliver(event):
-                report.delivered += 1
-            else:
-                report.failed += 1
-                if event.record_id is not None:
-                    blocked.add(event.record_id)
+        events = deliverable_events(self.batch_size)
+        accepted = self._deliver_batches(events)
+        done: list[int] = []
+        try:
+            for event in events:
+                if self.stop_event.is_set() or not self._hold_lease():
+                    break
+                if event.record_id is not None and event.record_id in blocked:
+                    report.skipped += 1
+                    continue
+                if self.deliver(event, accepted=accepted.get(event.pk, frozenset()), mark=False):
+                    report.delivered += 1
+                    done.append(event.pk)
+                else:
+                    report.failed += 1
+                    if event.record_id is not None:
+                        blocked.add(event.record_id)
+        finally:
+            # One UPDATE for the batch: a crash before it only means redelivery (de-duplicated).
+            if done:
+                OutboxEvent.objects.filter(pk__in=done, dispatched_at__isnull=True).update(
+                    dispatched_at=timezone.now(), attempts=F("attempts") + 1, next_attempt_at=None
+                )
         return report
+
+    def _deliver_batches(self, events: list[OutboxEvent]) -> dict[int, frozenset[str]]:
+        """Hand the batch to ``batch`` consumers at once; event pk -> names that accepted it.
+
+        A batch call that fails accepts nothing: those events go one by one through
+        :meth:`deliver`, which isolates the bad event and blocks only its record.
+        """
+        accepted: dict[int, set[str]] = {}
+        for item in self.registry:
+            if not item.batch:
+                continue
+            mine = [e for e in events if item.matches(e.type)]
+            if not mine:
+                continue
+            try:
+                with action_context(channel="event"):
+                    item.deliver_many(mine)
+            except Exception as exc:
+                logger.warning(
+                    "outbox batch of %d events failed in consumer %s: %r; one by one instead",
+                    len(mine),
+                    item.name,
+                    exc,
+                )
+                continue
+            for e in mine:
+                accepted.setdefault(e.pk, set()).add(item.name)
+        return {pk: frozenset(names) for pk, names in accepted.items()}
 
     def release(self) -> None:
         """Give the lease up (graceful stop) so another process can take over at once."""
         leases.release(leases.OUTBOX_DISPATCHER, self.holder)
 
-    def deliver(self, event: OutboxEvent) -> bool:
-        """Hand ``event`` to every matching consumer; True when all of them accepted it."""
+    def deliver(
+        self, event: OutboxEvent, *, accepted: frozenset[str] = frozenset(), mark: bool = True
+    ) -> bool:
+        """Hand ``event`` to every matching consumer; True when all of them accepted it.
+
+        ``accepted`` names consumers that already took it in a batch. With ``mark=False`` the
+        caller writes ``dispatched_at`` itself (in bulk); failures are always written here.
+        """
         errors: list[str] = []
         with action_context(correlation_id=event.correlation_id or None, channel="event"):
             for item in self.registry.matching(event.type):
+                if item.name in accepted:
+                    continue
                 try:
                     applied = item.deliver(event)
                 except Exception as exc:
@@ -136,7 +183,10 @@ class Dispatcher:
         now = timezone.now()
         current = OutboxEvent.objects.filter(pk=event.pk, dispatched_at__isnull=True)
         if not errors:
-            current.update(dispatched_at=now, attempts=F("attempts") + 1, next_attempt_at=None)
+            if mark:
+                current.update(
+                    dispatched_at=now, attempts=F("attempts") + 1, next_attempt_at=None
+                )
             return True
         attempts = event.attempts + 1
         current.update(
