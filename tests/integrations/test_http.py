@@ -29,7 +29,7 @@ FORBIDDEN = [
     "169.254.169.254",
     "169.254.1.1",
     "100.64.0.1",
-    "0.0.0.0",
+    "0.0.0.0",  # noqa: S104
     "224.0.0.1",
     "239.255.255.250",
     "::1",
@@ -85,7 +85,7 @@ def test_literal_internal_targets_are_refused_without_connecting(
     url: str, no_connect: list[Any], settings: Any
 ) -> None:
     settings.MOYEU_OUTBOUND_ALLOWED_HOSTS = []
-    with pytest.raises(ForbiddenTarget, match="internal addresses are not called"):
+    with pytest.raises(ForbiddenTarget, match=r"internal addresses are not called"):
         OutboundClient().request("POST", url, body=b"{}")
     assert no_connect == []
 
@@ -121,7 +121,7 @@ def test_a_name_with_one_internal_address_connects_only_to_the_public_one(
 
     monkeypatch.setattr(socket, "create_connection", record)
     client = OutboundClient(resolver=lambda host, port: ["10.0.0.1", "93.184.215.14"])
-    with pytest.raises(TransportError, match="cannot connect to rebind.example:80"):
+    with pytest.raises(TransportError, match=r"cannot connect to rebind.example:80"):
         client.request("GET", "http://rebind.example/")
     assert tried == [("93.184.215.14", 80)]
 
@@ -167,7 +167,7 @@ def test_redirect_to_another_host_is_refused(settings: Any) -> None:
         return 307, {"Location": "http://169.254.169.254/latest/meta-data/"}, b""
 
     with running_receiver(bounce) as receiver:
-        with pytest.raises(ForbiddenTarget, match="redirect to another host refused"):
+        with pytest.raises(ForbiddenTarget, match=r"redirect to another host refused"):
             OutboundClient().request("POST", receiver.url + "/hook", body=b"{}")
         assert len(receiver.received) == 1
 
@@ -180,7 +180,7 @@ def test_redirect_to_a_name_resolving_to_loopback_is_refused(settings: Any) -> N
 
     with running_receiver(bounce) as receiver:
         client = OutboundClient(resolver=lambda host, port: ["127.0.0.1"])
-        with pytest.raises(ForbiddenTarget, match="redirect to another host refused"):
+        with pytest.raises(ForbiddenTarget, match=r"redirect to another host refused"):
             client.request("GET", receiver.url + "/start")
 
 
@@ -232,7 +232,7 @@ def test_read_timeout_is_a_transport_error(settings: Any) -> None:
     try:
         port = listener.getsockname()[1]
         client = OutboundClient(read_timeout=0.2, total_timeout=1)
-        with pytest.raises(TransportError, match="ReadTimeoutError"):
+        with pytest.raises(TransportError, match=r"ReadTimeoutError"):
             client.request("GET", f"http://127.0.0.1:{port}/")
     finally:
         listener.close()
@@ -243,7 +243,7 @@ def test_refused_connection_is_a_transport_error(settings: Any) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with pytest.raises(TransportError, match=f"cannot connect to 127.0.0.1:{port}"):
+    with pytest.raises(TransportError, match=rf"cannot connect to 127.0.0.1:{port}"):
         OutboundClient().request("GET", f"http://127.0.0.1:{port}/")
 
 
@@ -263,7 +263,7 @@ def test_invalid_targets(url: str, message: str) -> None:
 
 def test_validate_target_refuses_literal_internal_addresses_only(settings: Any) -> None:
     settings.MOYEU_OUTBOUND_ALLOWED_HOSTS = []
-    with pytest.raises(ForbiddenTarget, match="10.0.0.1 is an internal address"):
+    with pytest.raises(ForbiddenTarget, match=r"10.0.0.1 is an internal address"):
         validate_target("http://10.0.0.1/hook")
     validate_target("https://hooks.example/hook")  # names are checked when connecting
     settings.MOYEU_OUTBOUND_ALLOWED_HOSTS = ["10.0.0.1"]

@@ -275,8 +275,10 @@ class OutboundClient:
         while True:
             response = self._send(method, current, sent_headers, body)
             location = response.headers.get("location")
-            follow = response.status in REDIRECT_STATUSES and location and (
-                method in {"GET", "HEAD"} or response.status in {307, 308}
+            follow = (
+                response.status in REDIRECT_STATUSES
+                and location
+                and (method in {"GET", "HEAD"} or response.status in {307, 308})
             )
             if not follow or len(redirects) >= self.max_redirects:
                 break
@@ -289,9 +291,7 @@ class OutboundClient:
         response.redirects = redirects
         return response
 
-    def _send(
-        self, method: str, url: str, headers: dict[str, str], body: bytes | None
-    ) -> Response:
+    def _send(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> Response:
         try:
             raw = self._pools.request(
                 method,

@@ -31,9 +31,7 @@ def dead_letters(counts: dict[uuid.UUID, int], now: datetime.datetime) -> None:
     from moyeu.integrations.models import WebhookSubscription
     from moyeu.integrations.tasks import send_admin_alert
 
-    names = dict(
-        WebhookSubscription.objects.filter(pk__in=list(counts)).values_list("pk", "name")
-    )
+    names = dict(WebhookSubscription.objects.filter(pk__in=list(counts)).values_list("pk", "name"))
     for subscription_id, count in sorted(counts.items(), key=lambda item: str(item[0])):
         if not _first_in_the_hour(f"dead:{subscription_id}"):
             continue
@@ -75,7 +73,9 @@ def deliveries_stalled(age_seconds: float, due: int) -> bool:
     return True
 
 
-def message(kind: str, subject_args: dict[str, str], body_args: dict[str, object]) -> tuple[str, str]:
+def message(
+    kind: str, subject_args: dict[str, str], body_args: dict[str, object]
+) -> tuple[str, str]:
     """Subject and body of an alert, in the current language."""
     if kind == "dead_letters":
         return (

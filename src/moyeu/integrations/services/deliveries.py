@@ -63,7 +63,7 @@ Clock = Callable[[], datetime.datetime]
 
 
 def nominal_delay(failed_attempts: int) -> float:
-    """Seconds before retry after ``failed_attempts`` failures: base·3^(n−1), capped."""
+    """Seconds before retry after ``failed_attempts`` failures: base * 3^(n-1), capped."""
     base = settings.MOYEU_WEBHOOK_RETRY_BASE_SECONDS
     cap = settings.MOYEU_WEBHOOK_RETRY_MAX_SECONDS
     if failed_attempts > 30:
@@ -253,9 +253,7 @@ def send_batch(
             bodies[delivery.event_id] = envelope_bytes(delivery.event)
     if len(deliveries) == 1:
         return [_attempt(client, deliveries[0], bodies[deliveries[0].event_id], now)]
-    futures = [
-        _pool().submit(_attempt, client, d, bodies[d.event_id], now) for d in deliveries
-    ]
+    futures = [_pool().submit(_attempt, client, d, bodies[d.event_id], now) for d in deliveries]
     return [future.result() for future in futures]
 
 

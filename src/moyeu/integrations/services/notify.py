@@ -40,9 +40,7 @@ def alert_administrators(
         with translation.override(language):
             subject, body = alerts.message(kind, subject_args, body_args)
         if notify is not None:
-            notify(
-                user=user, title=subject[:300], url=url, email=False, actor=Actor.system("task")
-            )
+            notify(user=user, title=subject[:300], url=url, email=False, actor=Actor.system("task"))
         if user.email:
             send_mail(subject=subject, message=body, from_email=None, recipient_list=[user.email])
         told += 1

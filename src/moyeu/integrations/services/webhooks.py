@@ -1,7 +1,7 @@
 """Webhook subscriptions: create, change, delete, rotate the secret.
 
 Managing webhooks is an administration right: a superuser, or a role granting
-``integrations`` × ``administer``. Every change is audited (``integrations.webhook.*``) and
+``integrations`` / ``administer``. Every change is audited (``integrations.webhook.*``) and
 emitted as an event (``webhook.*``, without the secret).
 """
 
