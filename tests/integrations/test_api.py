@@ -96,7 +96,11 @@ def test_patch_with_if_match_and_conflict(clients: dict[str, ApiClient]) -> None
     changed = clients["admin"].patch(
         f"/webhooks/{hook}", {"is_active": False}, headers={"If-Match": '"1"'}
     )
-    assert (changed.status, changed.body["is_active"], changed.headers["ETag"]) == (200, False, '"2"')
+    assert (changed.status, changed.body["is_active"], changed.headers["ETag"]) == (
+        200,
+        False,
+        '"2"',
+    )
     stale = clients["admin"].patch(f"/webhooks/{hook}", {"name": "X"}, headers={"If-Match": '"1"'})
     assert (stale.status, stale.code) == (412, "core.version_conflict")
     assert WebhookSubscription.objects.get().name == "ERP"

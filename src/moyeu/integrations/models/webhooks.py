@@ -103,9 +103,16 @@ class WebhookDelivery(models.Model):
             )
         ]
         indexes = [
+            # Open deliveries only: the claim walks them in event order, retries by due time;
+            # delivered history (millions of rows) stays out of both indexes.
+            models.Index(
+                fields=["event"],
+                name="integrations_delivery_open",
+                condition=models.Q(status__in=["pending", "retrying"]),
+            ),
             models.Index(
                 fields=["due_at"],
-                name="integrations_delivery_open",
+                name="integrations_delivery_due",
                 condition=models.Q(status__in=["pending", "retrying"]),
             ),
             models.Index(

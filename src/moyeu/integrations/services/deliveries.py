@@ -138,7 +138,9 @@ def claimable(now: datetime.datetime) -> Any:
         )
         .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now))
         .exclude(Exists(earlier))
-        .order_by("event_id")
+        # Oldest due first, read from the partial index of open deliveries. Order per record
+        # does not depend on it: only a chain's head is ever claimable.
+        .order_by("due_at")
     )
 
 
@@ -271,7 +273,6 @@ def record_outcomes(
         for outcome in outcomes:
             delivery = outcome.delivery
             stats[delivery.subscription_id].append(outcome.success)
-            mine = WebhookDelivery.objects.filter(pk=delivery.pk, claimed_by=holder)
             if outcome.success:
                 delivered[outcome.status_code].append(delivery.pk)
                 report.delivered += 1
@@ -286,6 +287,7 @@ def record_outcomes(
                 "claimed_by": "",
                 "lease_expires_at": None,
             }
+            mine = WebhookDelivery.objects.filter(pk=delivery.pk, claimed_by=holder)
             if attempts >= max_attempts:
                 if mine.update(status=DeliveryStatus.DEAD, dead_at=now, **common):
                     dead_by_subscription[delivery.subscription_id] += 1

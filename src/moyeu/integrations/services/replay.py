@@ -148,14 +148,15 @@ def replay_from(
                     subscription=subscription, event_id__in=seqs
                 ).values_list("event_id", flat=True)
             )
+            # Open deliveries will go out anyway: counted, left as they are.
+            count += WebhookDelivery.objects.filter(
+                subscription=subscription, event_id__in=existing, status__in=OPEN_STATUSES
+            ).count()
             count += (
                 WebhookDelivery.objects.filter(subscription=subscription, event_id__in=existing)
                 .exclude(status__in=OPEN_STATUSES)
                 .update(**_reset_fields(now))
             )
-            count += WebhookDelivery.objects.filter(
-                subscription=subscription, event_id__in=existing, status__in=OPEN_STATUSES
-            ).count()
             fresh = [
                 WebhookDelivery(
                     subscription=subscription,
