@@ -36,7 +36,12 @@ def test_create_edit_replay_through_the_pages(personas: Personas, receiver: Rece
     assert "10.0.0.2 is an internal address" in bad.content.decode()
     created = admin.post(
         "/integrations/webhooks/new/",
-        {"name": "ERP", "url": receiver.url, "event_types": "contact.*, account.*", "is_active": "on"},
+        {
+            "name": "ERP",
+            "url": receiver.url,
+            "event_types": "contact.*, account.*",
+            "is_active": "on",
+        },
     )
     hook = WebhookSubscription.objects.get()
     assert created.status_code == 200 and hook.secret in created.content.decode()
