@@ -1,10 +1,11 @@
 """Webhook delivery speed: deliveries per second and commit → delivery latency.
 
     .venv/bin/python bench/webhooks.py [--events 5000] [--records 500]
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_webhooks .venv/bin/python bench/webhooks.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_webhooks \
+        .venv/bin/python bench/webhooks.py
 
-A receiver process on 127.0.0.1 (ThreadingHTTPServer, keep-alive) answers 200 and notes the
-arrival time of each webhook-id. First the bare receiver's own ceiling is measured (16
+A receiver process on 127.0.0.1 (ThreadingHTTPServer, keep-alive) answers 200 and notes
+the arrival time of each webhook-id. First the bare receiver's own ceiling is measured (16
 keep-alive clients posting a signed-size body as fast as they can); then a real
 ``moyeu worker`` delivers ``--events`` events committed in small transactions over
 ``--records`` records. Printed: deliveries/s from first commit to last arrival, the

@@ -89,7 +89,7 @@ def test_events_reach_a_topic_exchange_with_confirms(
         ("contact.created", 1),
         ("contact.updated", 3),
     ]
-    key, properties, body = got[0]
+    _key, properties, body = got[0]
     assert properties.message_id == str(events[0].id)
     assert (properties.content_type, properties.delivery_mode, properties.type) == (
         "application/json",

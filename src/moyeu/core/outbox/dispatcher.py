@@ -184,9 +184,7 @@ class Dispatcher:
         current = OutboxEvent.objects.filter(pk=event.pk, dispatched_at__isnull=True)
         if not errors:
             if mark:
-                current.update(
-                    dispatched_at=now, attempts=F("attempts") + 1, next_attempt_at=None
-                )
+                current.update(dispatched_at=now, attempts=F("attempts") + 1, next_attempt_at=None)
             return True
         attempts = event.attempts + 1
         current.update(

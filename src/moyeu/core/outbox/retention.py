@@ -46,10 +46,7 @@ def prune_outbox(days: int | None = None) -> tuple[int, int]:
     for keep in _holds:
         prunable = prunable.exclude(seq__in=keep())
     while True:
-        chunk = list(
-            prunable.order_by("seq")
-            .values_list("seq", flat=True)[:CHUNK]
-        )
+        chunk = list(prunable.order_by("seq").values_list("seq", flat=True)[:CHUNK])
         if not chunk:
             break
         events += OutboxEvent.objects.filter(seq__in=chunk).delete()[0]
