@@ -58,7 +58,10 @@ def _handler(receiver_ref: list[Receiver]) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             request = Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
-            status, headers, answer = receiver.behaviour(request)
+            try:
+                status, headers, answer = receiver.behaviour(request)
+            except ValueError:  # a body cut short by a killed sender
+                status, headers, answer = 400, {}, b"bad body"
             with receiver.lock:
                 receiver.received.append(request)
             self.send_response(status)

@@ -35,6 +35,11 @@ def subscribe(personas: Personas, url: str, **values: Any) -> tuple[Any, str]:
     )
 
 
+def english_administrator(personas: Personas) -> None:
+    """Alerts are written in each administrator's language (French by default)."""
+    type(personas.admin).objects.filter(pk=personas.admin.pk).update(language="en")
+
+
 def dispatch() -> None:
     while Dispatcher("tests").run_batch().handled:
         pass
@@ -167,6 +172,7 @@ def test_a_failing_receiver_gets_a_record_in_order_after_recovery_and_dead_lette
     personas: Personas, settings: Any
 ) -> None:
     settings.MOYEU_WEBHOOK_MAX_ATTEMPTS = 3
+    english_administrator(personas)
     mail.outbox.clear()
     with running_receiver(lambda r: (500, {}, b"down")) as receiver:
         subscription, _ = subscribe(personas, receiver.url)
@@ -246,6 +252,7 @@ def test_the_kick_check_queues_a_send_job_when_deliveries_are_due(
 
 
 def test_alert_task_emails_every_active_administrator(personas: Personas) -> None:
+    english_administrator(personas)
     mail.outbox.clear()
     with transaction.atomic():
         send_admin_alert.enqueue(
@@ -280,3 +287,10 @@ def test_envelope_of_an_event_without_record() -> None:
         "data": {"é": 1},
         "correlation_id": "c1",
     }
+
+
+def test_alerts_are_written_in_each_administrators_language(personas: Personas) -> None:
+    type(personas.admin).objects.filter(pk=personas.admin.pk).update(language="fr")
+    mail.outbox.clear()
+    alert_administrators("outbox_stalled", {}, {"age": 960, "backlog": 3}, "/")
+    assert [m.subject for m in mail.outbox] == ["Moyeu : les événements ne sont plus livrés"]

@@ -161,35 +161,38 @@ class Dispatcher:
         caller writes ``dispatched_at`` itself (in bulk); failures are always written here.
         """
         errors: list[str] = []
-        with action_context(correlation_id=event.correlation_id or None, channel="event"):
-            for item in self.registry.matching(event.type):
-                if item.name in accepted:
-                    continue
-                try:
-                    applied = item.deliver(event)
-                except Exception as exc:
-                    logger.warning(
-                        "outbox event %s (%s #%d) failed in consumer %s: %r",
-                        event.id,
-                        event.type,
-                        event.seq,
-                        item.name,
-                        exc,
-                    )
-                    errors.append(f"[{item.name}] " + "".join(traceback.format_exception(exc)))
-                else:
-                    if not applied:
-                        logger.info("outbox event %s already applied by %s", event.id, item.name)
-        now = timezone.now()
-        current = OutboxEvent.objects.filter(pk=event.pk, dispatched_at__isnull=True)
+        remaining = [c for c in self.registry.matching(event.type) if c.name not in accepted]
+        if remaining:
+            with action_context(correlation_id=event.correlation_id or None, channel="event"):
+                for item in remaining:
+                    try:
+                        applied = item.deliver(event)
+                    except Exception as exc:
+                        logger.warning(
+                            "outbox event %s (%s #%d) failed in consumer %s: %r",
+                            event.id,
+                            event.type,
+                            event.seq,
+                            item.name,
+                            exc,
+                        )
+                        errors.append(f"[{item.name}] " + "".join(traceback.format_exception(exc)))
+                    else:
+                        if not applied:
+                            logger.info(
+                                "outbox event %s already applied by %s", event.id, item.name
+                            )
         if not errors:
             if mark:
-                current.update(dispatched_at=now, attempts=F("attempts") + 1, next_attempt_at=None)
+                OutboxEvent.objects.filter(pk=event.pk, dispatched_at__isnull=True).update(
+                    dispatched_at=timezone.now(), attempts=F("attempts") + 1, next_attempt_at=None
+                )
             return True
         attempts = event.attempts + 1
-        current.update(
+        OutboxEvent.objects.filter(pk=event.pk, dispatched_at__isnull=True).update(
             attempts=attempts,
-            next_attempt_at=now + datetime.timedelta(seconds=outbox_retry_delay(attempts)),
+            next_attempt_at=timezone.now()
+            + datetime.timedelta(seconds=outbox_retry_delay(attempts)),
             last_error="\n".join(errors)[-MAX_ERROR_CHARS:],
         )
         return False

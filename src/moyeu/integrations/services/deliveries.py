@@ -33,13 +33,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from moyeu.core.ids import new_id
 from moyeu.core.models import Job, JobStatus, OutboxEvent
 from moyeu.integrations.envelope import envelope_bytes
 from moyeu.integrations.http import OutboundClient, OutboundError
 from moyeu.integrations.matching import matches
+from moyeu.integrations.rows import insert_rows
 from moyeu.integrations.models import (
     DeliveryStatus,
     WebhookAttempt,
@@ -85,23 +88,48 @@ def schedule() -> list[float]:
 # --- fan-out (outbox consumer) ----------------------------------------------------------
 
 
+DELIVERY_FIELDS = (
+    "id",
+    "subscription",
+    "event",
+    "event_type",
+    "record_id",
+    "status",
+    "attempts",
+    "due_at",
+    "claimed_by",
+    "created_at",
+    "last_error",
+    "replays",
+)
+
+
 def fan_out(events: list[OutboxEvent]) -> int:
     """Create the deliveries of ``events`` (inside the consumer's transaction)."""
     subscriptions = list(WebhookSubscription.objects.filter(is_active=True))
+    now = timezone.now()
     rows = [
-        WebhookDelivery(
-            subscription=subscription,
-            event=event,
-            event_type=event.type,
-            record_id=event.record_id,
-            due_at=event.occurred_at,
+        (
+            new_id(),
+            subscription.pk,
+            event.seq,
+            event.type,
+            event.record_id,
+            DeliveryStatus.PENDING.value,
+            0,
+            event.occurred_at,
+            "",
+            now,
+            "",
+            0,
         )
         for event in events
         for subscription in subscriptions
         if matches(subscription.event_types, subscription.filter, event.type, event.payload)
     ]
     if rows:
-        WebhookDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+        # A redelivered event finds its rows there already (unique event + subscription).
+        insert_rows(WebhookDelivery, DELIVERY_FIELDS, rows, ignore_conflicts=True)
         kick()
     return len(rows)
 
@@ -125,16 +153,29 @@ def kick(run_after: datetime.datetime | None = None) -> None:
 # --- claim ------------------------------------------------------------------------------
 
 
+# The open statuses written as SQL literals, not parameters: only then can SQLite prove that
+# a query's condition implies the partial indexes' (``status IN ('pending', 'retrying')``).
+_OPEN_SQL = "status IN ('pending', 'retrying')"
+
+
+def _is_open(table: str = "") -> Q:
+    """``table`` qualifies the column; a subquery leaves it bare (its own table is nearest)."""
+    column = f'"{table}".{_OPEN_SQL}' if table else _OPEN_SQL
+    # A constant of this module, no input: safe.
+    return Q(ExpressionWrapper(RawSQL(column, []), output_field=BooleanField()))  # noqa: S611
+
+
 def claimable(now: datetime.datetime) -> Any:
+    """Due chain heads: open deliveries with no earlier open delivery of their record."""
     earlier = WebhookDelivery.objects.filter(
+        _is_open(),
         subscription_id=OuterRef("subscription_id"),
         record_id=OuterRef("record_id"),
-        status__in=OPEN_STATUSES,
         event_id__lt=OuterRef("event_id"),
     )
     return (
         WebhookDelivery.objects.filter(
-            status__in=OPEN_STATUSES, due_at__lte=now, subscription__is_active=True
+            _is_open(WebhookDelivery._meta.db_table), due_at__lte=now, subscription__is_active=True
         )
         .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now))
         .exclude(Exists(earlier))
@@ -248,15 +289,31 @@ def _attempt(
 
 def send_batch(
     deliveries: list[WebhookDelivery], now: datetime.datetime, client: OutboundClient
-) -> list[Outcome]:
+) -> Callable[[], list[Outcome]]:
+    """Start sending ``deliveries`` on the pool; returns a function waiting for the outcomes."""
     bodies: dict[int, bytes] = {}
     for delivery in deliveries:
         if delivery.event_id not in bodies:
             bodies[delivery.event_id] = envelope_bytes(delivery.event)
-    if len(deliveries) == 1:
-        return [_attempt(client, deliveries[0], bodies[deliveries[0].event_id], now)]
     futures = [_pool().submit(_attempt, client, d, bodies[d.event_id], now) for d in deliveries]
-    return [future.result() for future in futures]
+    return lambda: [future.result() for future in futures]
+
+
+ATTEMPT_FIELDS = (
+    "delivery_id",
+    "number",
+    "started_at",
+    "duration_ms",
+    "url",
+    "request_headers",
+    "request_body",
+    "status_code",
+    "response_headers",
+    "response_body",
+    "response_truncated",
+    "error",
+    "is_success",
+)
 
 
 def record_outcomes(
@@ -268,7 +325,11 @@ def record_outcomes(
     stats: dict[uuid.UUID, list[bool]] = defaultdict(list)
     max_attempts = settings.MOYEU_WEBHOOK_MAX_ATTEMPTS
     with transaction.atomic():
-        WebhookAttempt.objects.bulk_create([o.attempt for o in outcomes], batch_size=500)
+        insert_rows(
+            WebhookAttempt,
+            ATTEMPT_FIELDS,
+            ([getattr(o.attempt, f) for f in ATTEMPT_FIELDS] for o in outcomes),
+        )
         delivered: dict[int | None, list[uuid.UUID]] = defaultdict(list)
         for outcome in outcomes:
             delivery = outcome.delivery
@@ -361,19 +422,31 @@ def send_due(
     batch_size = batch_size or settings.MOYEU_WEBHOOK_CONCURRENCY * 8
     report = SendReport()
     deadline = time.monotonic() + budget_seconds
+    # Pipelined: batch k+1 is claimed and on the wire while batch k's outcomes are written.
+    # Batch k+1 holds only chain heads, none of them a successor of batch k's deliveries
+    # (those are still open until written), so order per record is kept.
+    in_flight: tuple[Callable[[], list[Outcome]], datetime.datetime] | None = None
     while True:
         if time.monotonic() >= deadline:
             report.more_due = True
+            batch: list[WebhookDelivery] = []
+        else:
+            now = clock()
+            batch = claim_due(holder, batch_size, now)
+        started = (send_batch(batch, now, client), now) if batch else None
+        recorded = in_flight is not None
+        if in_flight is not None:
+            wait, sent_at = in_flight
+            outcomes = wait()
+            if not connection.in_atomic_block:
+                close_old_connections()
+            record_outcomes(outcomes, holder, sent_at, report)
+            report.sent += len(outcomes)
+        in_flight = started
+        # Nothing claimed: stop, unless outcomes were just written (they may have made the
+        # next events of their records claimable) and there is time left.
+        if in_flight is None and (not recorded or report.more_due):
             break
-        now = clock()
-        batch = claim_due(holder, batch_size, now)
-        if not batch:
-            break
-        outcomes = send_batch(batch, now, client)
-        if not connection.in_atomic_block:
-            close_old_connections()
-        record_outcomes(outcomes, holder, now, report)
-        report.sent += len(outcomes)
     if report.more_due:
         kick()
     else:
