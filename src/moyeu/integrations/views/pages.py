@@ -7,6 +7,7 @@ integrations administration right).
 from __future__ import annotations
 
 import datetime
+import json
 import uuid
 from typing import Any
 
@@ -140,11 +141,14 @@ def delivery_detail(
     request: HttpRequest, webhook_id: uuid.UUID, delivery_id: uuid.UUID
 ) -> HttpResponse:
     delivery = _guard(lambda: queries.delivery(_actor(request), webhook_id, delivery_id))
-    context = {
-        "webhook": delivery.subscription,
-        "delivery": delivery,
-        "attempts": delivery.tries.order_by("-id"),
-    }
+    attempts = list(delivery.tries.order_by("-id"))
+    for attempt in attempts:
+        try:
+            body = json.dumps(json.loads(attempt.request_body), indent=2, ensure_ascii=False)
+        except ValueError:
+            body = attempt.request_body
+        attempt.pretty_request_body = body  # type: ignore[attr-defined]
+    context = {"webhook": delivery.subscription, "delivery": delivery, "attempts": attempts}
     return render(request, "integrations/delivery_detail.html", context)
 
 
