@@ -42,7 +42,6 @@ from moyeu.core.models import Job, JobStatus, OutboxEvent
 from moyeu.integrations.envelope import envelope_bytes
 from moyeu.integrations.http import OutboundClient, OutboundError
 from moyeu.integrations.matching import matches
-from moyeu.integrations.rows import insert_rows
 from moyeu.integrations.models import (
     DeliveryStatus,
     WebhookAttempt,
@@ -50,6 +49,7 @@ from moyeu.integrations.models import (
     WebhookSubscription,
 )
 from moyeu.integrations.models.webhooks import OPEN_STATUSES
+from moyeu.integrations.rows import insert_rows
 from moyeu.integrations.services import alerts
 from moyeu.integrations.services.webhooks import signing_secrets
 from moyeu.integrations.signing import headers as signed_headers
