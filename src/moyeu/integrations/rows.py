@@ -25,7 +25,7 @@ def insert_rows(
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
     quote = connection.ops.quote_name
-    names = ", ".join(quote(field.column) for field in columns)  # type: ignore[union-attr]
+    names = ", ".join(quote(str(field.column)) for field in columns)  # type: ignore[union-attr]
     marks = ", ".join(["%s"] * len(columns))
     conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
     sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({marks}){conflict}"  # noqa: S608

@@ -147,7 +147,7 @@ def delivery_detail(
             body = json.dumps(json.loads(attempt.request_body), indent=2, ensure_ascii=False)
         except ValueError:
             body = attempt.request_body
-        attempt.pretty_request_body = body  # type: ignore[attr-defined]
+        attempt.pretty_request_body = body
     context = {"webhook": delivery.subscription, "delivery": delivery, "attempts": attempts}
     return render(request, "integrations/delivery_detail.html", context)
 
