@@ -105,15 +105,20 @@ class Dispatcher:
                 if event.record_id is not None and event.record_id in blocked:
                     report.skipped += 1
                     continue
-                if self.deliver(event, accepted=accepted.get(event.pk, frozenset()), mark=False):
+                taken = accepted.get(event.pk, frozenset())
+                if not any(c.name not in taken for c in self.registry.matching(event.type)):
+                    # Every consumer took it in a batch: marked with the others below.
                     report.delivered += 1
                     done.append(event.pk)
+                elif self.deliver(event, accepted=taken):
+                    report.delivered += 1
                 else:
                     report.failed += 1
                     if event.record_id is not None:
                         blocked.add(event.record_id)
         finally:
-            # One UPDATE for the batch: a crash before it only means redelivery (de-duplicated).
+            # Events only batch consumers wanted: one UPDATE for them all (a crash before it
+            # only means redelivery, de-duplicated). Others were marked one by one, as ever.
             if done:
                 OutboxEvent.objects.filter(pk__in=done, dispatched_at__isnull=True).update(
                     dispatched_at=timezone.now(), attempts=F("attempts") + 1, next_attempt_at=None
@@ -152,13 +157,10 @@ class Dispatcher:
         """Give the lease up (graceful stop) so another process can take over at once."""
         leases.release(leases.OUTBOX_DISPATCHER, self.holder)
 
-    def deliver(
-        self, event: OutboxEvent, *, accepted: frozenset[str] = frozenset(), mark: bool = True
-    ) -> bool:
+    def deliver(self, event: OutboxEvent, *, accepted: frozenset[str] = frozenset()) -> bool:
         """Hand ``event`` to every matching consumer; True when all of them accepted it.
 
-        ``accepted`` names consumers that already took it in a batch. With ``mark=False`` the
-        caller writes ``dispatched_at`` itself (in bulk); failures are always written here.
+        ``accepted`` names consumers that already took it in a batch.
         """
         errors: list[str] = []
         remaining = [c for c in self.registry.matching(event.type) if c.name not in accepted]
@@ -183,10 +185,9 @@ class Dispatcher:
                                 "outbox event %s already applied by %s", event.id, item.name
                             )
         if not errors:
-            if mark:
-                OutboxEvent.objects.filter(pk=event.pk, dispatched_at__isnull=True).update(
-                    dispatched_at=timezone.now(), attempts=F("attempts") + 1, next_attempt_at=None
-                )
+            OutboxEvent.objects.filter(pk=event.pk, dispatched_at__isnull=True).update(
+                dispatched_at=timezone.now(), attempts=F("attempts") + 1, next_attempt_at=None
+            )
             return True
         attempts = event.attempts + 1
         OutboxEvent.objects.filter(pk=event.pk, dispatched_at__isnull=True).update(
