@@ -51,13 +51,8 @@ def test_loading_twice_creates_nothing_new() -> None:
         "demo_ids": 107,
         # 78 for identity and directory, 8 documents uploaded, 24 activities logged, 22 sales
         # (company, catalogue 11, 4 quotes created, 3 issued, 1 accepted with its order,
-        # 1 declined)
-        "audit": 132,
-        # 24 demo activities (moyeu.activities.demo): 4 on each of the first 6 contacts.
-        "demo_ids": 92,
-        # 78 for identity and directory, 8 documents uploaded, 24 activities logged,
-        # 1 webhook subscription (inactive) for the integration console
-        "audit": 111,
+        # 1 declined), 1 webhook subscription (inactive) for the integration console
+        "audit": 133,
     }
     assert counts() == first
 
