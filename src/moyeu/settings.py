@@ -250,6 +250,8 @@ MOYEU_JOB_RETENTION_DAYS = env_int("MOYEU_JOB_RETENTION_DAYS", default=14)
 
 # Region of phone numbers written without a country code, when the record has no country.
 MOYEU_DEFAULT_PHONE_REGION = os.environ.get("MOYEU_DEFAULT_PHONE_REGION", "FR")
+# Currency (ISO 4217) of amounts entered without one: opportunities, quotes.
+MOYEU_DEFAULT_CURRENCY = os.environ.get("MOYEU_DEFAULT_CURRENCY", "EUR").upper()
 MOYEU_WORKER_HEARTBEAT_SECONDS = env_int("MOYEU_WORKER_HEARTBEAT_SECONDS", default=10)
 MOYEU_WORKER_HEARTBEAT_STALE_SECONDS = env_int("MOYEU_WORKER_HEARTBEAT_STALE", default=60)
 MOYEU_OUTBOX_LEASE_SECONDS = env_int("MOYEU_OUTBOX_LEASE_SECONDS", default=30)

@@ -108,7 +108,7 @@ def test_kinds_repeated_or_comma_separated_and_limit(
             "q=dup&kinds=unicorn",
             "kinds",
             "Unknown kind: unicorn. Known kinds: account, activity, contact, document, "
-            "order, price_list, product, quote.",
+            "opportunity, order, price_list, product, quote.",
         ),
     ],
 )

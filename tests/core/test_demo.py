@@ -47,12 +47,14 @@ def test_loading_twice_creates_nothing_new() -> None:
         "accounts": 16,
         "contacts": 52,
         # 24 demo activities (moyeu.activities.demo): 4 on each of the first 6 contacts;
-        # 15 sales records (6 products, 3 price lists, 2 conditions, 4 quotes).
-        "demo_ids": 107,
+        # 15 sales records (6 products, 3 price lists, 2 conditions, 4 quotes), 40 demo
+        # opportunities.
+        "demo_ids": 147,
         # 78 for identity and directory, 8 documents uploaded, 24 activities logged, 22 sales
         # (company, catalogue 11, 4 quotes created, 3 issued, 1 accepted with its order,
-        # 1 declined), 1 webhook subscription (inactive) for the integration console
-        "audit": 133,
+        # 1 declined), 1 webhook subscription (inactive) for the integration console;
+        # pipelines: 2, 40 opportunities created, 12 of them moved.
+        "audit": 187,
     }
     assert counts() == first
 

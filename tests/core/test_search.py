@@ -169,7 +169,7 @@ def test_unknown_kind_and_bad_limit(personas: Personas) -> None:
     assert caught.value.errors == {
         "kinds": [
             "Unknown kind: unicorn. Known kinds: account, activity, contact, document, "
-            "order, price_list, product, quote."
+            "opportunity, order, price_list, product, quote."
         ]
     }
     with pytest.raises(ValidationFailed) as caught:

@@ -57,6 +57,7 @@ def test_rebuild_restores_exact_entries(personas: Personas, drifted: None) -> No
         ("sales.price_list", 0, False),
         ("sales.quote", 0, False),
         ("sales.order", 0, False),
+        ("sales.opportunity", 0, False),
     ]
     assert entries() == EXPECTED
     assert search(personas.actor("admin"), "ghost") == []
@@ -97,6 +98,7 @@ def test_command_reports_per_record_type(drifted: None) -> None:
         "sales.price_list: 0 indexed",
         "sales.quote: 0 indexed",
         "sales.order: 0 indexed",
+        "sales.opportunity: 0 indexed",
     ]
     assert entries() == EXPECTED
 

@@ -90,7 +90,7 @@ def test_unknown_kind_and_nothing_found(login: Login, records: dict[str, Any]) -
     page = login("owner").get("/search/", {"q": "dup", "kinds": "unicorn"}).content.decode()
     assert (
         "Unknown kind: unicorn. Known kinds: account, activity, contact, document, "
-        "order, price_list, product, quote." in page
+        "opportunity, order, price_list, product, quote." in page
     )
     box = login("owner").get("/search/suggestions/", {"q": "zzzz"}).content.decode()
     assert box.strip() == '<p class="search-message" role="status">Nothing found.</p>'

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib.metadata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.apps import AppConfig
 from django.core.exceptions import ImproperlyConfigured
@@ -62,6 +62,10 @@ class ModuleSpec:
     # links: ("activities.ActivityLink", "record_type", "record_id"). Merges move them.
     record_references: list[tuple[str, str, str]] = field(default_factory=list)
     demo_loader: str = ""  # dotted path of load(actor) -> None, for `moyeu load_demo`
+    # How timelines and histories name an audit code other than created/updated/deleted:
+    # {"sales.opportunity.won": _("Won: moved to %(to_stage)s")}, formatted with the entry's
+    # data (a nested object stands for its "name").
+    audit_titles: dict[str, Any] = field(default_factory=dict)
 
 
 class Registry:
@@ -129,6 +133,13 @@ class Registry:
                 return apps.get_model(declared.model_label)
         return None
 
+    def audit_title(self, code: str) -> Any:
+        """The title a module gives to ``code``, or None."""
+        for spec in self._modules.values():
+            if code in spec.audit_titles:
+                return spec.audit_titles[code]
+        return None
+
     def timeline_kinds(self) -> set[str]:
         return {kind for spec in self._modules.values() for kind in spec.timeline_kinds}
 
@@ -166,6 +177,7 @@ class ModuleConfig(AppConfig):
     timeline_related: ClassVar[dict[str, str]] = {}
     record_references: ClassVar[list[tuple[str, str, str]]] = []
     demo_loader: ClassVar[str] = ""
+    audit_titles: ClassVar[dict[str, Any]] = {}
 
     def ready(self) -> None:
         registry.register(
@@ -180,6 +192,7 @@ class ModuleConfig(AppConfig):
                 timeline_related=dict(self.timeline_related),
                 record_references=list(self.record_references),
                 demo_loader=self.demo_loader,
+                audit_titles=dict(self.audit_titles),
             )
         )
 

@@ -137,7 +137,7 @@ class AuditTimeline:
         elif verb == "updated":
             title = _("Changed: %(fields)s") % {"fields": ", ".join(fields)}
         else:
-            title = entry.code
+            title = titled(entry.code, entry.data)
         changes = {k: entry.changes[k] for k in fields} if verb == "updated" else {}
         return TimelineItem(
             id=entry.id,
@@ -149,6 +149,19 @@ class AuditTimeline:
             source="core.auditentry",
             data={"code": entry.code, "changes": changes},
         )
+
+
+def titled(code: str, data: dict[str, Any]) -> str:
+    """The title a module declared for an audit code, filled from the entry's data; the code
+    itself when none is declared."""
+    template = registry.audit_title(code)
+    if template is None:
+        return code
+    values = {k: v.get("name", "") if isinstance(v, dict) else v for k, v in data.items()}
+    try:
+        return str(template) % values
+    except (KeyError, TypeError, ValueError):
+        return str(template)
 
 
 def _content_type(record_type: str) -> ContentType:

@@ -74,6 +74,37 @@ _CATALOGUE_AUDIT = [
     for name in ("product", "price_list", "customer_condition")
     for verb in ("created", "updated", "deleted")
 ] + ["sales.tax_rate.created", "sales.tax_rate.updated"]
+# Pipelines and opportunities (docs/decisions: opportunities and pipelines).
+_OPPORTUNITY_TYPES = [
+    RecordType(
+        model_label="sales.Opportunity",
+        name="opportunity",
+        searchable_fields=("name", "next_step"),
+        personal_data_fields=(),
+    ),
+]
+_OPPORTUNITY_EVENTS = [
+    "opportunity.created",
+    "opportunity.updated",
+    "opportunity.deleted",
+    "opportunity.stage_changed",
+    "opportunity.won",
+    "opportunity.lost",
+    "pipeline.created",
+    "pipeline.updated",
+    "pipeline.deleted",
+]
+_OPPORTUNITY_AUDIT = [
+    "sales.opportunity.created",
+    "sales.opportunity.updated",
+    "sales.opportunity.deleted",
+    "sales.opportunity.stage_changed",
+    "sales.opportunity.won",
+    "sales.opportunity.lost",
+    "sales.pipeline.created",
+    "sales.pipeline.updated",
+    "sales.pipeline.deleted",
+]
 
 
 class SalesConfig(ModuleConfig):
@@ -81,9 +112,24 @@ class SalesConfig(ModuleConfig):
     default = True
     label = "sales"
     verbose_name = _("Sales")
-    record_types = [*_CATALOGUE_TYPES, *_QUOTE_TYPES]
-    event_types = [*_CATALOGUE_EVENTS, *_QUOTE_EVENTS]
-    audit_codes = [*_CATALOGUE_AUDIT, *_QUOTE_AUDIT]
-    timeline_kinds = ["quote", "order"]
-    timeline_providers = ["moyeu.sales.timeline.QuoteTimeline"]
+    record_types = [*_CATALOGUE_TYPES, *_QUOTE_TYPES, *_OPPORTUNITY_TYPES]
+    event_types = [*_CATALOGUE_EVENTS, *_QUOTE_EVENTS, *_OPPORTUNITY_EVENTS]
+    audit_codes = [*_CATALOGUE_AUDIT, *_QUOTE_AUDIT, *_OPPORTUNITY_AUDIT]
+    audit_titles = {
+        "sales.opportunity.stage_changed": _("Moved to %(to_stage)s"),
+        "sales.opportunity.won": _("Won (%(to_stage)s)"),
+        "sales.opportunity.lost": _("Lost (%(to_stage)s)"),
+    }
+    # Quotes and orders; the milestones of an account's or contact's opportunities.
+    timeline_kinds = ["quote", "order", "opportunity"]
+    timeline_providers = [
+        "moyeu.sales.timeline.QuoteTimeline",
+        "moyeu.sales.opportunity_timeline.OpportunityTimeline",
+    ]
+    # An account's and a contact's timelines show their opportunities' items too (the
+    # activities logged on an opportunity, its milestones).
+    timeline_related = {
+        "directory.account": "moyeu.sales.queries.account_opportunities_for_timeline",
+        "directory.contact": "moyeu.sales.queries.contact_opportunities_for_timeline",
+    }
     demo_loader = "moyeu.sales.demo.load"

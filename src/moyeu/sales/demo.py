@@ -17,7 +17,7 @@ from moyeu.core.context import Actor
 from moyeu.core.demo import DEMO_SYSTEM
 from moyeu.core.registry import registry
 from moyeu.core.services.records import find_by_external_id
-from moyeu.sales import services
+from moyeu.sales import demo_opportunities, services
 from moyeu.sales.models import CustomerCondition, PriceList, Product, Quote, TaxRate
 
 COMPANY = {
@@ -213,3 +213,5 @@ def load(actor: Actor) -> None:
         [{"product": p["FORM-J"], "quantity": "3"}],
         "declined",
     )
+    # Pipelines and opportunities (moyeu.sales.demo_opportunities).
+    demo_opportunities.load(actor)

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from ninja import Router
 
-from moyeu.sales.api import catalogue, quotes
+from moyeu.sales.api import catalogue, opportunities, pipelines, quotes
 
-routers: list[tuple[str, Router]] = [*catalogue.routers, *quotes.routers]
+routers: list[tuple[str, Router]] = [
+    *catalogue.routers,
+    *quotes.routers,
+    ("/pipelines", pipelines.router),
+    ("/opportunities", opportunities.router),
+]

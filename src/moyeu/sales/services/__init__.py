@@ -1,10 +1,23 @@
 from moyeu.sales.services.company import company_profile, company_update
+from moyeu.sales.services.opportunities import (
+    opportunity_create,
+    opportunity_delete,
+    opportunity_move_stage,
+    opportunity_update,
+    opportunity_upsert_by_external_id,
+)
 from moyeu.sales.services.orders import (
     order_block,
     order_cancel,
     order_deliver,
     order_unblock,
     order_update,
+)
+from moyeu.sales.services.pipelines import (
+    default_pipeline,
+    pipeline_create,
+    pipeline_delete,
+    pipeline_update,
 )
 from moyeu.sales.services.price_lists import (
     customer_condition_create,
@@ -58,13 +71,22 @@ __all__ = [
     "customer_condition_delete",
     "customer_condition_update",
     "customer_condition_upsert_by_external_id",
+    "default_pipeline",
     "default_tax_rate",
     "ensure_default_tax_rates",
+    "opportunity_create",
+    "opportunity_delete",
+    "opportunity_move_stage",
+    "opportunity_update",
+    "opportunity_upsert_by_external_id",
     "order_block",
     "order_cancel",
     "order_deliver",
     "order_unblock",
     "order_update",
+    "pipeline_create",
+    "pipeline_delete",
+    "pipeline_update",
     "price_for",
     "price_list_create",
     "price_list_delete",

@@ -5,7 +5,18 @@ from __future__ import annotations
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from moyeu.sales.views import pages, partials, public, settings
+from moyeu.sales.views import (
+    kanban,
+    opportunity_pages,
+    opportunity_partials,
+    pages,
+    partials,
+    pipelines,
+    public,
+    reports,
+    settings,
+)
+from moyeu.sales.views.opportunity_pages import OPPORTUNITIES
 from moyeu.sales.views.pages import CONDITIONS, ORDERS, PRICE_LISTS, PRODUCTS, QUOTES
 from moyeu.web.records import views as records
 from moyeu.web.records.config import MenuEntry, register_ui
@@ -13,6 +24,11 @@ from moyeu.web.records.panels import RecordPanel
 from moyeu.web.records.urls import record_urls
 
 menu = [
+    MenuEntry(_("Sales dashboard"), "dashboard"),
+    MenuEntry(_("Pipeline"), "board_default"),
+    MenuEntry(_("Opportunities"), "opportunity_list"),
+    MenuEntry(_("Forecast"), "forecast"),
+    MenuEntry(_("Pipelines"), "pipeline_list", audience="admin"),
     MenuEntry(_("Quotes"), "quote_list"),
     MenuEntry(_("Orders"), "order_list"),
     MenuEntry(_("Products"), "product_list"),
@@ -22,8 +38,11 @@ menu = [
     MenuEntry(_("Company details"), "company", audience="admin"),
 ]
 
-# An account's and a contact's pages list their quotes and orders.
-record_panels = [RecordPanel("quote_panel", _("Quotes and orders"), "quotes-panel")]
+# An account's and a contact's pages list their opportunities, quotes and orders.
+record_panels = [
+    RecordPanel("opportunity_panel", _("Opportunities"), "opportunities-panel"),
+    RecordPanel("quote_panel", _("Quotes and orders"), "quotes-panel"),
+]
 
 register_ui(ORDERS)
 
@@ -74,4 +93,27 @@ urlpatterns = [
     path("settings/vat-rates/", settings.tax_rates, name="tax_rates"),
     path("settings/company/", settings.company, name="company"),
     path("settings/company/logo/", settings.company_logo, name="company_logo"),
+    path("dashboard/", reports.dashboard, name="dashboard"),
+    path("forecast/", reports.forecast_page, name="forecast"),
+    path("board/", kanban.board_page, name="board_default"),
+    path("board/<uuid:pk>/", kanban.board_page, name="board"),
+    path("board/column/<uuid:stage_pk>/", kanban.column_more, name="board_column"),
+    path("opportunities/new/", opportunity_pages.create, name="opportunity_new"),
+    path("opportunities/<uuid:pk>/move/", kanban.move, name="opportunity_move"),
+    path(
+        "opportunities/<str:pk>/contacts/add/",
+        opportunity_partials.contact_add,
+        name="opportunity_contact_add",
+    ),
+    path(
+        "opportunities/<str:pk>/contacts/remove/",
+        opportunity_partials.contact_remove,
+        name="opportunity_contact_remove",
+    ),
+    *record_urls(OPPORTUNITIES, "opportunities"),
+    path("opportunities-panel/", opportunity_partials.record_panel, name="opportunity_panel"),
+    path("pipelines/", pipelines.pipeline_list, name="pipeline_list"),
+    path("pipelines/new/", pipelines.pipeline_create, name="pipeline_create"),
+    path("pipelines/<uuid:pk>/", pipelines.pipeline_edit, name="pipeline_edit"),
+    path("pipelines/<uuid:pk>/delete/", pipelines.pipeline_delete, name="pipeline_delete"),
 ]

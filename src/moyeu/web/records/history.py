@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from moyeu.core.context import Actor
 from moyeu.core.models import AuditEntry
+from moyeu.core.timeline import titled
 
 # Book-keeping fields that change with every edit and say nothing to a reader.
 _HIDDEN = {
@@ -108,7 +109,7 @@ def history_for(actor: Actor, record: Model, limit: int = 20) -> list[HistoryIte
     related = _related_names(actor, type(record), entries)
     items = []
     for entry in entries:
-        verb = VERBS.get(entry.code.rsplit(".", 1)[-1], entry.code)
+        verb = VERBS.get(entry.code.rsplit(".", 1)[-1]) or titled(entry.code, entry.data)
         changes = [
             Change(
                 _label(type(record), name),
