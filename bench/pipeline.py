@@ -183,7 +183,7 @@ def insert_opportunities(rows: Iterable[dict[str, Any]]) -> None:
 
 
 def measure(call: Callable[[], Any], runs: int) -> tuple[float, float, float]:
-    for _ in range(min(20, runs)):
+    for _ in range(min(10, runs)):
         call()
     walls: list[float] = []
     cpu_start = time.process_time()
