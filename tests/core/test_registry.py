@@ -35,16 +35,22 @@ def test_timeline_declarations_are_gathered_from_every_module() -> None:
     assert sorted(registry.timeline_providers()) == [
         "moyeu.activities.timeline.ActivityTimeline",
         "moyeu.documents.timeline.DocumentTimeline",
+        "moyeu.sales.opportunity_timeline.OpportunityTimeline",
         "moyeu.sales.timeline.QuoteTimeline",
     ]
+    # An account's timeline also shows its contacts' and its opportunities' items; a
+    # contact's, its opportunities'.
     assert registry.timeline_related("directory.account") == [
-        "moyeu.directory.queries.account_contacts_for_timeline"
+        "moyeu.directory.queries.account_contacts_for_timeline",
+        "moyeu.sales.queries.account_opportunities_for_timeline",
     ]
-    assert registry.timeline_related("directory.contact") == []
+    assert registry.timeline_related("directory.contact") == [
+        "moyeu.sales.queries.contact_opportunities_for_timeline"
+    ]
     assert registry.timeline_kinds() == {
         *("call", "meeting", "task", "note", "email", "message"),
         "document",
-        *("quote", "order"),
+        *("quote", "order", "opportunity"),
     }
     assert registry.record_model("directory.contact") is Contact
     assert registry.record_model("Directory.Contact") is Contact
