@@ -87,12 +87,21 @@ def test_near_misses_come_after_prefix_matches(personas: Personas, people: dict[
     expected = ["Jean Dupont~", "Marc Dupond~"] if is_postgres() else ["Jean Dupont~"]
     assert titles(admin, "dupnt", kinds=["contact"]) == {"contact": expected}
     assert titles(admin, "lefevra") == {"contact": ["Élodie Lefèvre~"]}
-    # "dupond" is Marc Dupond exactly, then Jean Dupont as a near-miss.
-    assert titles(admin, "dupond", kinds=["contact"]) == {
-        "contact": ["Marc Dupond", "Jean Dupont~"]
-    }
     # Words under four letters are never fuzzy: "dpu" finds nothing.
     assert titles(admin, "dpu") == {}
+
+
+def test_only_words_that_found_nothing_are_taken_as_misspelt(
+    personas: Personas, people: dict[str, Any]
+) -> None:
+    admin = personas.actor("admin")
+    # "dupond" is a word of Marc Dupond: taken as typed, Jean Dupont is no near-miss of it.
+    assert titles(admin, "dupond", kinds=["contact"]) == {"contact": ["Marc Dupond"]}
+    # Each word found something, though no record has both: no typo pass at all.
+    assert titles(admin, "jean dupond") == {}
+    # Only "dupnt" found nothing: it may be a near-miss, "jean" must start a word.
+    assert titles(admin, "jean dupnt") == {"contact": ["Jean Dupont~"]}
+    assert titles(admin, "elodie dupnt") == {}
 
 
 def test_transposed_letters_depend_on_the_engine(
@@ -126,7 +135,8 @@ def test_each_persona_finds_only_what_they_may_see(
 def test_a_hidden_record_is_not_even_a_near_miss(
     personas: Personas, people: dict[str, Any]
 ) -> None:
-    # The outsider's "dupont" finds their own Dupond as a near-miss, never Jean Dupont.
+    # The outsider's "dupont" finds their own Dupond as a near-miss, never Jean Dupont; that
+    # "dupont" is a word of records they may not see does not stop the typo pass.
     assert titles(personas.actor("outsider"), "dupont") == {"contact": ["Marc Dupond~"]}
     assert titles(personas.actor("outsider"), "jean") == {}
     # A user without any grant sees nothing at all.

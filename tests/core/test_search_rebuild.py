@@ -108,3 +108,52 @@ def test_command_refuses_bad_options(db: None) -> None:
         call_command("search", "reindex", "--kind", "unicorn")
     with pytest.raises(CommandError, match="--batch-size must be at least 1"):
         call_command("search", "reindex", "--batch-size", "0")
+
+
+def test_a_large_full_rebuild_on_postgresql_builds_the_text_indexes_at_the_end(
+    personas: Personas, drifted: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+
+    from moyeu.core.search import rebuild as rebuilding
+    from moyeu.core.search.schema import text_indexes_present
+    from tests.services import require_service
+
+    require_service(
+        "PostgreSQL",
+        connection.vendor == "postgresql",
+        "run with DATABASE_URL=postgres://… (the GIN indexes exist on PostgreSQL only)",
+    )
+    both = ["core_search_entry_trigram", "core_search_entry_vector"]
+    assert text_indexes_present() == both
+    monkeypatch.setattr(rebuilding, "DROP_INDEXES_FROM", 4)  # the fixture has 4 records
+    during: list[list[str]] = []
+    rebuild(progress=lambda _kind, _n: during.append(text_indexes_present()))
+    assert during == [[], []]  # no GIN index while the rows are written (a batch a kind)
+    assert text_indexes_present() == both
+    assert entries() == EXPECTED
+    assert [g.hits[0].title for g in search(personas.actor("admin"), "bruno")] == ["Bruno Petit"]
+    # A rebuild of one kind, or of fewer records, keeps them.
+    monkeypatch.setattr(rebuilding, "DROP_INDEXES_FROM", 5)
+    rebuild(progress=lambda _kind, _n: during.append(text_indexes_present()))
+    rebuild(kinds=["contact"], progress=lambda _kind, _n: during.append(text_indexes_present()))
+    assert during[2:] == [both] * 3
+
+
+def test_a_rebuild_puts_back_text_indexes_a_stopped_run_left_out(
+    personas: Personas, drifted: None
+) -> None:
+    from django.db import connection
+
+    from moyeu.core.search.schema import drop_text_indexes, text_indexes_present
+    from tests.services import require_service
+
+    require_service(
+        "PostgreSQL",
+        connection.vendor == "postgresql",
+        "run with DATABASE_URL=postgres://… (the GIN indexes exist on PostgreSQL only)",
+    )
+    drop_text_indexes()
+    assert text_indexes_present() == []
+    rebuild(kinds=["account"])
+    assert text_indexes_present() == ["core_search_entry_trigram", "core_search_entry_vector"]

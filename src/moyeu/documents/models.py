@@ -36,6 +36,10 @@ class DocumentQuerySet(RecordQuerySet["Document"]):
     def in_trash(self) -> Self:
         return self.filter(deleted_at__isnull=False)
 
+    def searchable(self) -> Self:
+        """What the global search may show (moyeu.core.search): never the trash."""
+        return self.live()
+
 
 class Document(MoyeuModel):
     name = models.CharField(_("name"), max_length=255)

@@ -3,7 +3,8 @@
 Each checks access on the document's record (moyeu.documents.permissions), validates the
 file (size, type read from its content, extension agreeing), stores it under a random name,
 and writes the rows, the audit entry and the event in one transaction. A failed transaction
-removes the file it stored, so bad input changes nothing.
+removes the file it stored, so bad input changes nothing. The global search index follows in
+the same transaction: a live document is found by its name, one in the trash is not.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from moyeu.core.context import Actor, action_context
 from moyeu.core.errors import MoyeuError, NotFound, ValidationFailed, VersionConflict
+from moyeu.core.search import index as search_index
 from moyeu.core.services import audit, events
 from moyeu.core.services.records import snapshot
 from moyeu.documents import events as event_types
@@ -220,6 +222,7 @@ def document_upload(
                 updated_at=now,
             )
             version = _new_version(document, checked, stored, actor, 1)
+            search_index.index_record(document)
             after = _payload(document)
             audit.record(
                 document,
@@ -364,6 +367,8 @@ def document_update(
         document.updated_by = actor.user
         document.updated_at = timezone.now()
         document.save()
+        if not document.is_deleted:
+            search_index.index_record(document)
         audit.record(document, "documents.document.updated", actor, changes=changes)
         payload = _payload(document)
         payload["changed_fields"] = sorted(changes)
@@ -391,6 +396,7 @@ def document_delete(
         document.updated_by = actor.user
         document.updated_at = document.deleted_at
         document.save()
+        search_index.remove_records(Document, [document.pk])
         audit.record(
             document,
             "documents.document.deleted",
@@ -422,6 +428,7 @@ def document_restore(
         document.updated_by = actor.user
         document.updated_at = timezone.now()
         document.save()
+        search_index.index_record(document)
         audit.record(
             document, "documents.document.restored", actor, changes={"deleted_at": (before, None)}
         )
@@ -462,6 +469,7 @@ def documents_purge(*, actor: Actor, older_than: datetime.timedelta) -> int:
                 payload=payload,
                 actor=actor,
             )
+            search_index.remove_records(Document, [document.pk])
             document.delete()
             transaction.on_commit(partial(_delete_files, names))
             purged += 1

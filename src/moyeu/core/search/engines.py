@@ -3,8 +3,12 @@
 Each answers two questions for one record type, inside an access filter given as SQL:
 
 - ``prefix``: rows where every query word starts a word of the record (ranked);
-- ``fuzzy``: rows where every query word starts a word *or* is a near-miss of one (words of
-  four characters or more, not numbers), other than the rows ``prefix`` already gave.
+- ``unmatched``: the query words that start no word of any record in the scope;
+- ``fuzzy``: rows where each of those unmatched words is a near-miss of a word of the record
+  (words of four characters or more, not numbers) and every other query word starts one.
+  A word that matched something is taken as typed: the typo pass (trigrams, the vocabulary
+  scan) runs only for the words that found nothing, inside what the reader may see, so a
+  hidden record never changes what the reader gets.
 
 Both rank at most :data:`CANDIDATES` visible matches (see there).
 
@@ -71,10 +75,32 @@ def _max_distance(word: str) -> int:
     return 1 if len(word) < 8 else 2
 
 
+def _fuzzy_possible(missing: list[str]) -> bool:
+    """Some word found nothing, and every such word may be a near-miss (four letters or
+    more, not a number); otherwise no record can match them all."""
+    return bool(missing) and all(may_be_misspelt(word) for word in missing)
+
+
 class Engine(Protocol):
     def prefix(self, scope: Scope, words: list[str], limit: int) -> list[Row]: ...
 
-    def fuzzy(self, scope: Scope, words: list[str], limit: int) -> list[Row]: ...
+    def unmatched(self, scope: Scope, words: list[str]) -> list[str]: ...
+
+    def fuzzy(
+        self, scope: Scope, words: list[str], missing: list[str], limit: int
+    ) -> list[Row]: ...
+
+
+def _unmatched(sql_of: str, scope: Scope, words: list[str], query_of: Any) -> list[str]:
+    """One statement: for each word, whether a record in ``scope`` has a word it starts."""
+    parts = ", ".join(f"EXISTS ({sql_of})" for _ in words)
+    params: list[Any] = []
+    for word in words:
+        params += [query_of(word), *scope.params]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {parts}", params)
+        found = cursor.fetchone()
+    return [word for word, exists in zip(words, found, strict=True) if not exists]
 
 
 class SqliteEngine:
@@ -120,17 +146,34 @@ class SqliteEngine:
         ]
         return [term for distance, term in sorted(close) if distance <= bound][:32]
 
-    def fuzzy(self, scope: Scope, words: list[str], limit: int) -> list[Row]:
-        parts, has_variant = [], False
+    def unmatched(self, scope: Scope, words: list[str]) -> list[str]:
+        sql = (
+            f"SELECT 1 FROM {FTS} JOIN {TABLE} ON {TABLE}.id = {FTS}.rowid "  # noqa: S608
+            f"WHERE {FTS} MATCH %s AND {scope.sql}"
+        )
+        return _unmatched(sql, scope, words, lambda word: f"{self._phrase(word)}*")
+
+    def fuzzy_expression(self, words: list[str], missing: list[str]) -> str | None:
+        """The FTS5 expression of the typo pass, or None when it cannot match anything."""
+        if not _fuzzy_possible(missing):
+            return None
+        parts = []
         for word in words:
+            if word not in missing:
+                parts.append(f"{self._phrase(word)}*")
+                continue
             variants = self.near_misses(word)
-            has_variant = has_variant or bool(variants)
-            alternatives = [f"{self._phrase(word)}*", *map(self._phrase, variants)]
-            parts.append("(" + " OR ".join(alternatives) + ")")
-        if not has_variant:
+            if not variants:
+                return None  # this word matches nothing, even misspelt
+            parts.append("(" + " OR ".join(map(self._phrase, variants)) + ")")
+        # A missing word matches no record in the scope as a prefix, so nothing found here
+        # was found by the prefix pass.
+        return " AND ".join(parts)
+
+    def fuzzy(self, scope: Scope, words: list[str], missing: list[str], limit: int) -> list[Row]:
+        expression = self.fuzzy_expression(words, missing)
+        if expression is None:
             return []
-        # Records the prefix pass finds are left to it ("a NOT b" in FTS5's syntax).
-        expression = f"({' AND '.join(parts)}) NOT ({self._prefix_expression(words)})"
         return _rows(*self.match_sql(scope, expression, limit))
 
 
@@ -156,8 +199,15 @@ class PostgresEngine:
         )
         return sql, [*scope.params, query, CANDIDATES, query, limit]
 
-    def fuzzy(self, scope: Scope, words: list[str], limit: int) -> list[Row]:
-        statement = self.fuzzy_sql(scope, words, limit)
+    def unmatched(self, scope: Scope, words: list[str]) -> list[str]:
+        sql = (
+            f"SELECT 1 FROM {TABLE} WHERE {self.VECTOR} @@ to_tsquery('simple', %s) "  # noqa: S608
+            f"AND {scope.sql}"
+        )
+        return _unmatched(sql, scope, words, lambda word: f"{word}:*")
+
+    def fuzzy(self, scope: Scope, words: list[str], missing: list[str], limit: int) -> list[Row]:
+        statement = self.fuzzy_sql(scope, words, missing, limit)
         if statement is None:
             return []
         with transaction.atomic(), connection.cursor() as cursor:
@@ -169,30 +219,29 @@ class PostgresEngine:
             )
             return _rows(*statement)
 
-    def fuzzy_sql(self, scope: Scope, words: list[str], limit: int) -> tuple[str, list[Any]] | None:
-        long_words = [w for w in words if may_be_misspelt(w)]
-        if not long_words:
+    def fuzzy_sql(
+        self, scope: Scope, words: list[str], missing: list[str], limit: int
+    ) -> tuple[str, list[Any]] | None:
+        if not _fuzzy_possible(missing):
             return None
         conditions: list[str] = []
         params: list[Any] = []
         for word in words:
-            condition = f"{self.VECTOR} @@ to_tsquery('simple', %s)"
-            params.append(f"{word}:*")
-            if may_be_misspelt(word):
-                condition = f"({condition} OR %s <%% {TABLE}.content)"
+            if word in missing:
+                # Found nothing as a prefix in the scope: only a near-miss can match.
+                conditions.append(f"%s <%% {TABLE}.content")
                 params.append(word)
-            conditions.append(condition)
-        similarity = " + ".join("word_similarity(%s, content)" for _ in long_words)
-        # Records the prefix pass finds are left to it.
-        conditions.append(f"NOT {self.VECTOR} @@ to_tsquery('simple', %s)")
-        params.append(self._tsquery(words))
+            else:
+                conditions.append(f"{self.VECTOR} @@ to_tsquery('simple', %s)")
+                params.append(f"{word}:*")
+        similarity = " + ".join("word_similarity(%s, content)" for _ in missing)
         sql = (
             "SELECT id, record_id, title, detail FROM ("  # noqa: S608
             f"SELECT {_COLUMNS}, {TABLE}.content FROM {TABLE} "
             f"WHERE {scope.sql} AND {' AND '.join(conditions)} LIMIT %s"
             f") AS candidates ORDER BY {similarity} DESC, title, id LIMIT %s"
         )
-        params = [*scope.params, *params, CANDIDATES, *long_words, limit]
+        params = [*scope.params, *params, CANDIDATES, *missing, limit]
         return sql, params
 
 

@@ -3,6 +3,9 @@
 The record services call :func:`index_record` / :func:`remove_records`; bulk writers (the
 import) call :func:`index_records` / :func:`remove_records` with the ids they wrote. A record
 type is searchable when its module declares ``searchable_fields`` in its ``RecordType``.
+
+A record type whose queryset has a ``searchable()`` method (documents: not those in the
+trash) is indexed, rebuilt and searched through it: a record it leaves out is never shown.
 """
 
 from __future__ import annotations
@@ -30,6 +33,13 @@ def searchable_types() -> dict[str, tuple[RecordType, type[models.Model]]]:
         for spec, record_type in registry.record_types()
         if record_type.searchable_fields
     }
+
+
+def indexable(model: type[models.Model]) -> models.QuerySet[Any]:
+    """The records of ``model`` the index may hold: its queryset's ``searchable()``, if any."""
+    records: Any = model._default_manager.all()
+    narrow = getattr(records, "searchable", None)
+    return narrow() if callable(narrow) else records
 
 
 def _searchable(model: type[models.Model]) -> tuple[str, RecordType] | None:
@@ -96,7 +106,7 @@ def index_records(model: type[models.Model], ids: Iterable[uuid.UUID]) -> None:
     wanted = list(ids)
     for start in range(0, len(wanted), BATCH):
         chunk = wanted[start : start + BATCH]
-        objs = list(model._default_manager.filter(pk__in=chunk).only(*loading_fields(record_type)))
+        objs = list(indexable(model).filter(pk__in=chunk).only(*loading_fields(record_type)))
         _upsert([_entry(key, record_type, obj) for obj in objs])
         found = {obj.pk for obj in objs}
         gone = [pk for pk in chunk if pk not in found]

@@ -21,7 +21,7 @@ from moyeu.core.context import Actor
 from moyeu.core.errors import ValidationFailed
 from moyeu.core.models import RecordQuerySet, SearchEntry
 from moyeu.core.search.engines import Row, Scope, current_engine
-from moyeu.core.search.index import searchable_types
+from moyeu.core.search.index import indexable, searchable_types
 from moyeu.core.search.text import words
 
 MIN_LENGTH = 2
@@ -107,7 +107,7 @@ def _scope(actor: Actor, key: str, model: type[Model]) -> Scope | None:
             access.scope_filter(actor, model, "view"), record_type=key
         )
     else:
-        records: Any = model._default_manager.all()
+        records: Any = indexable(model)
         visible = records.visible_to(actor, "view").values("pk")
         rows = SearchEntry.objects.filter(record_type=key, record_id__in=visible)
     query = rows.query
@@ -129,7 +129,9 @@ def search(actor: Actor, q: str, *, kinds: list[str] | None = None, limit: int =
     """Groups of hits per record type, in registry order; empty groups are left out.
 
     Within a group, records matching every word as a prefix come first (ranked by the engine),
-    then, if the group is not full, records matching some word only as a near-miss.
+    then, if the group is not full, records where the words that found nothing in the group
+    (among what the reader may see) are near-misses: a word that found something is taken
+    as typed, so the typo pass runs only when some word found nothing.
     """
     found = query_words(q)
     if not 1 <= limit <= MAX_LIMIT:
@@ -146,8 +148,10 @@ def search(actor: Actor, q: str, *, kinds: list[str] | None = None, limit: int =
         rows = engine.prefix(scope, found, limit + 1)
         hits = _hits(rows, is_fuzzy=False)
         if len(rows) <= limit:
-            more = engine.fuzzy(scope, found, limit + 1 - len(rows))
-            hits += _hits(more, is_fuzzy=True)
+            missing = [] if rows else engine.unmatched(scope, found)
+            if missing:
+                more = engine.fuzzy(scope, found, missing, limit + 1 - len(rows))
+                hits += _hits(more, is_fuzzy=True)
         if hits:
             groups.append(
                 Group(

@@ -4,6 +4,11 @@ Each record type is walked in id order. A batch re-indexes its records and drops
 between the previous position and its last id whose record no longer exists; its position is
 saved in the same transaction, so a run stopped at any point resumes after the last batch that
 committed. Records written meanwhile are indexed by their services as usual.
+
+A full rebuild (every kind) of a large base on PostgreSQL drops the two GIN text indexes
+first and builds them once at the end (see :func:`schema.drop_text_indexes`); every rebuild
+ends by building any that are missing, so a run that stopped half-way and is run again, for
+any kind, puts them back.
 """
 
 from __future__ import annotations
@@ -18,8 +23,9 @@ from django.utils.translation import gettext as _
 from moyeu.core.context import Actor, action_context
 from moyeu.core.errors import PermissionDenied
 from moyeu.core.models import SearchEntry, SearchRebuild
-from moyeu.core.search.index import index_loaded, loading_fields, searchable_types
+from moyeu.core.search.index import index_loaded, indexable, loading_fields, searchable_types
 from moyeu.core.search.query import resolve_kinds
+from moyeu.core.search.schema import create_text_indexes, drop_text_indexes
 from moyeu.core.services import audit
 
 
@@ -31,6 +37,8 @@ class RebuildResult:
 
 
 Progress = Callable[[str, int], None]
+# From this many records, a full rebuild drops the GIN text indexes and builds them at the end.
+DROP_INDEXES_FROM = 100_000
 
 
 def _state(key: str, *, restart: bool) -> tuple[SearchRebuild, bool]:
@@ -64,13 +72,18 @@ def rebuild(
 ) -> list[RebuildResult]:
     types = searchable_types()
     results = []
-    for key in resolve_kinds(kinds):
+    keys = resolve_kinds(kinds)
+    if kinds is None and sum(types[key][1]._default_manager.count() for key in keys) >= (
+        DROP_INDEXES_FROM
+    ):
+        drop_text_indexes()
+    for key in keys:
         record_type, model = types[key]
         state, resumed = _state(key, restart=restart)
         fields = loading_fields(record_type)
         while True:
             with transaction.atomic():
-                records = model._default_manager.order_by("pk").only(*fields)
+                records = indexable(model).order_by("pk").only(*fields)
                 if state.position is not None:
                     records = records.filter(pk__gt=state.position)
                 batch = list(records[:batch_size])
@@ -92,6 +105,7 @@ def rebuild(
             if progress is not None:
                 progress(key, state.indexed)
         results.append(RebuildResult(key, state.indexed, resumed))
+    create_text_indexes()
     _purge_deleted_tokens()
     return results
 
