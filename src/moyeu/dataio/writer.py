@@ -16,7 +16,7 @@ from django.utils import timezone
 from moyeu.core.context import Actor
 from moyeu.core.models import ExternalId
 from moyeu.core.search import index as search_index
-from moyeu.core.services import audit, events
+from moyeu.core.services import audit, events, references
 from moyeu.dataio import bulk, relations
 from moyeu.dataio.engine import BatchContext, Decision, column_changes, insert_constants
 from moyeu.dataio.models import ImportBatch, ImportJob, ImportRowResult
@@ -164,6 +164,7 @@ def revert_batch(spec: DataSpec, actor: Actor, job: ImportJob, batch: ImportBatc
     ).delete()
     bulk.delete(model, created_ids)
     search_index.remove_records(model, created_ids)
+    references.forget_records(model, created_ids)
     previous_of = {uuid.UUID(pk): previous for _l, pk, previous in batch.updated}
     existing = set(
         model._base_manager.filter(pk__in=list(previous_of)).values_list("id", flat=True)

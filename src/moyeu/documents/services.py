@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from moyeu.core.context import Actor, action_context
 from moyeu.core.errors import MoyeuError, NotFound, ValidationFailed, VersionConflict
 from moyeu.core.search import index as search_index
-from moyeu.core.services import audit, events
+from moyeu.core.services import audit, events, references
 from moyeu.core.services.records import snapshot
 from moyeu.documents import events as event_types
 from moyeu.documents import permissions
@@ -470,6 +470,7 @@ def documents_purge(*, actor: Actor, older_than: datetime.timedelta) -> int:
                 actor=actor,
             )
             search_index.remove_records(Document, [document.pk])
+            references.forget_records(Document, [document.pk])
             document.delete()
             transaction.on_commit(partial(_delete_files, names))
             purged += 1

@@ -30,7 +30,7 @@ from moyeu.core.errors import (
 from moyeu.core.models import ExternalId, MoyeuModel, Tag
 from moyeu.core.registry import registry
 from moyeu.core.search import index as search_index
-from moyeu.core.services import audit, custom_fields, events, validation_rules
+from moyeu.core.services import audit, custom_fields, events, references, validation_rules
 from moyeu.core.services.audit import json_value
 
 R = TypeVar("R", bound=MoyeuModel)
@@ -291,6 +291,9 @@ def record_delete(
             content_type=ContentType.objects.get_for_model(model), object_id=obj.pk
         ).delete()
         search_index.remove_records(model, [obj.pk])
+        # Other modules' rows naming it (an activity's link to it) go with it; a refusal
+        # below rolls that back with the rest.
+        references.forget_records(model, [obj.pk])
         try:
             obj.delete()
         except ProtectedError as exc:
