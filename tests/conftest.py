@@ -71,3 +71,17 @@ def documents_folder(settings: Any, tmp_path: Path) -> Path:
 def fast_password_hashing(settings: Any) -> None:
     """Argon2 is slow by design; tests of password storage itself check the real setting."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[Any]:
+    """A real SMTP server on 127.0.0.1 (tests/smtp.py), and Django sending to it."""
+    from tests.smtp import smtp_server
+
+    with smtp_server() as inbox:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = inbox.host, inbox.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.DEFAULT_FROM_EMAIL = "Moyeu <crm@moyeu.test>"
+        yield inbox

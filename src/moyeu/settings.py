@@ -29,6 +29,14 @@ if not PUBLIC_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(
         f"MOYEU_PUBLIC_URL must start with http:// or https://, not {PUBLIC_URL!r}"
     )
+# Behind a reverse proxy that terminates TLS: trust its X-Forwarded-Proto (https) so that
+# absolute links Moyeu builds (calendar subscription links) say https. Only set it when the
+# proxy always sets or overwrites that header; a client reaching Moyeu directly could
+# otherwise forge it.
+MOYEU_TRUSTED_PROXY = env_bool("MOYEU_TRUSTED_PROXY", default=False)
+if MOYEU_TRUSTED_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = env_bool("MOYEU_TRUSTED_PROXY_HOST", default=False)
 
 # --- Modules -----------------------------------------------------------------------------
 # Built-in business modules; MOYEU_DISABLED_MODULES turns some off. Third-party modules are
@@ -304,7 +312,8 @@ LOGGING = {
 }
 
 # --- E-mail ------------------------------------------------------------------------------
-# Quotes are e-mailed through this SMTP server (docs/operations.md, "E-mail").
+# Quotes, reminders, notices and meeting invitations leave through this SMTP server
+# (docs/operations.md, "E-mail").
 EMAIL_BACKEND = os.environ.get("MOYEU_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("MOYEU_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("MOYEU_EMAIL_PORT", default=25)
@@ -314,6 +323,8 @@ EMAIL_USE_TLS = env_bool("MOYEU_EMAIL_STARTTLS", default=False)
 EMAIL_USE_SSL = env_bool("MOYEU_EMAIL_SSL", default=False)
 EMAIL_TIMEOUT = env_int("MOYEU_EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = os.environ.get("MOYEU_EMAIL_FROM", "Moyeu <no-reply@localhost>")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("MOYEU_EMAIL_STARTTLS and MOYEU_EMAIL_SSL: choose one")
 
 MOYEU_API_PAGE_SIZE = 25
 MOYEU_API_MAX_PAGE_SIZE = 200

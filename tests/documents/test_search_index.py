@@ -41,9 +41,7 @@ def test_upload_rename_move_trash_restore_purge_keep_the_index(
     assert found(personas, "devis") == ["Devis Martin.png"]
     assert found(personas, "devis", "outsider") == []
 
-    services.document_update(
-        actor=owner, document_id=document.pk, values={"name": "Contrat signé"}
-    )
+    services.document_update(actor=owner, document_id=document.pk, values={"name": "Contrat signé"})
     assert entries() == [("Contrat signé", "contrat signe")]
     assert (found(personas, "devis"), found(personas, "contrat signe")) == ([], ["Contrat signé"])
 

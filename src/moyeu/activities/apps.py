@@ -33,6 +33,7 @@ class ActivitiesConfig(ModuleConfig):
         "activity.cancelled",
         "activity.deleted",
         "activity.reminder_sent",
+        "activity.invited",
         "calendar_feed.issued",
         "calendar_feed.revoked",
     ]
@@ -44,6 +45,7 @@ class ActivitiesConfig(ModuleConfig):
         "activities.activity.cancelled",
         "activities.activity.deleted",
         "activities.activity.reminder_sent",
+        "activities.activity.invited",
         "activities.calendar_feed.issued",
         "activities.calendar_feed.revoked",
     ]

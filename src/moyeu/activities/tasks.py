@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from moyeu.activities.services.invitations import send_pending_invitations
 from moyeu.activities.services.reminders import send_due_reminders
 
 
@@ -19,3 +20,9 @@ def send_notification_emails() -> int:
     from moyeu.activities.services.notifications import send_pending_emails
 
     return send_pending_emails()
+
+
+@task(queue_name="default")
+def send_invitations() -> dict[str, int]:
+    """Send the meeting invitations and cancellations that are waiting."""
+    return send_pending_invitations()

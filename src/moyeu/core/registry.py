@@ -43,6 +43,9 @@ class RecordType:
     name: str  # "contact": used in event types, audit codes and URLs
     searchable_fields: tuple[str, ...] = ()
     personal_data_fields: tuple[str, ...] = ()
+    # The field holding the record's e-mail address, if it has one (a contact's): where a
+    # meeting invitation to it goes.
+    email_field: str = ""
 
 
 @dataclass
@@ -59,7 +62,8 @@ class ModuleSpec:
     # the records whose items also appear on that record's timeline (an account's contacts).
     timeline_related: dict[str, str] = field(default_factory=dict)
     # Rows naming a record of any type by (type column, id column), such as an activity's
-    # links: ("activities.ActivityLink", "record_type", "record_id"). Merges move them.
+    # links: ("activities.ActivityLink", "record_type", "record_id"). Merges move them;
+    # deletions remove them (moyeu.core.services.references).
     record_references: list[tuple[str, str, str]] = field(default_factory=list)
     demo_loader: str = ""  # dotted path of load(actor) -> None, for `moyeu load_demo`
     # How timelines and histories name an audit code other than created/updated/deleted:

@@ -20,6 +20,7 @@ class DirectoryConfig(ModuleConfig):
             model_label="directory.Contact",
             name="contact",
             searchable_fields=("first_name", "last_name", "email"),
+            email_field="email",  # meeting invitations go to the primary e-mail
             # The child tables (e-mails, phones, addresses) hold personal data too; they go
             # with their contact (deleted with it, listed in its snapshot).
             personal_data_fields=(

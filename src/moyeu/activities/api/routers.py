@@ -10,6 +10,7 @@ from ninja import Query, Router
 
 from moyeu.activities import services
 from moyeu.activities.api import schemas as s
+from moyeu.activities.api.calendar import feeds_router, register_meeting_routes
 from moyeu.activities.api.resource import ActivityResource
 from moyeu.activities.models import Activity
 from moyeu.api.auth import actor_of
@@ -101,4 +102,6 @@ def cancel_activity(request: HttpRequest, response: HttpResponse, activity_id: u
     return _status_change(request, response, services.activity_cancel, activity_id)
 
 
-routers: list[tuple[str, Router]] = [("/activities", router)]
+register_meeting_routes(router, activities.get)
+
+routers: list[tuple[str, Router]] = [("/activities", router), ("/calendar", feeds_router)]

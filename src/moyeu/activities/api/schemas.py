@@ -14,6 +14,7 @@ from moyeu.activities.models import (
     CallOutcome,
     Channel,
     Direction,
+    InvitationMethod,
     Priority,
     Status,
 )
@@ -139,3 +140,60 @@ class ActivityQuery(ListQuery):
     occurred_before: datetime.datetime | None = None
     occurred_after: datetime.datetime | None = None
     thread: str | None = Field(default=None, description="E-mails of one thread.")
+
+
+class MoveIn(InputSchema):
+    starts_at: datetime.datetime = Field(
+        description="The meeting's new start; its end moves by the same amount."
+    )
+
+
+class InvitationOut(Schema):
+    id: uuid.UUID
+    record: str = Field(description="The contact invited, `<type>:<id>`.")
+    name: str
+    email: str
+    method: InvitationMethod = Field(
+        description="REQUEST: an invitation or update; CANCEL: a cancellation."
+    )
+    sequence: int = Field(description="The SEQUENCE in the .ics: the meeting's version then.")
+    requested_at: datetime.datetime
+    requested_by: uuid.UUID | None
+    sent_at: datetime.datetime | None = Field(
+        description="When the mail server accepted it; null while waiting for the worker."
+    )
+    error: str = Field(description="The last sending error, if any (retried by the worker).")
+
+
+class InvitationRoundOut(Schema):
+    invitations: list[InvitationOut]
+    without_address: list[str] = Field(
+        description="Contacts attending who have no e-mail address: not invited."
+    )
+
+
+class CalendarFeedIn(InputSchema):
+    team: uuid.UUID | None = Field(
+        default=None, description="A team you belong to; null for your own calendar."
+    )
+
+
+class CalendarFeedOut(Schema):
+    id: uuid.UUID
+    scope: str = Field(description="`user` (your calendar) or `team`.")
+    team: uuid.UUID | None
+    prefix: str = Field(description="The secret's first characters, to tell links apart.")
+    url: str | None = Field(
+        description="The subscription address, with its secret: only in the answer that made it."
+    )
+    created_at: datetime.datetime
+    last_used_at: datetime.datetime | None
+
+
+class CalendarImportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    skipped: list[str] = Field(
+        description="Items left out and why (a recurring event, already in Moyeu, cancelled)."
+    )

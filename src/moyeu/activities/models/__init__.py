@@ -1,5 +1,6 @@
 from moyeu.activities.models.activities import Activity, ActivityAttendee, ActivityLink
 from moyeu.activities.models.calendar import CalendarFeed
+from moyeu.activities.models.invitations import InvitationMethod, MeetingInvitation
 from moyeu.activities.models.kinds import (
     ActivityKind,
     CallOutcome,
@@ -19,6 +20,8 @@ __all__ = [
     "CallOutcome",
     "Channel",
     "Direction",
+    "InvitationMethod",
+    "MeetingInvitation",
     "Notification",
     "Priority",
     "Status",

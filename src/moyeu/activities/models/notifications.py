@@ -15,7 +15,8 @@ class Notification(models.Model):
 
     One per (activity, reminder time): the reminder sweep creates it in the transaction that
     marks the reminder sent, so a reminder reaches its owner once. ``emailed_at`` is set
-    once the e-mail copy has been handed to the mail server.
+    once the e-mail copy has been handed to the mail server; a worker sending it first
+    claims it until ``email_claimed_until``, so two workers never both send it.
     """
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
@@ -35,6 +36,7 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     email_error = models.TextField(blank=True)
+    email_claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from moyeu.activities.models import Activity, ActivityKind, Priority, Status
-from moyeu.activities.services import cleaning, links, reminders
+from moyeu.activities.services import cleaning, invitations, links, reminders
 from moyeu.activities.services.cleaning import PLANNED, Errors, add_error
 from moyeu.core.context import Actor, action_context
 from moyeu.core.errors import Conflict, ValidationFailed, VersionConflict
@@ -39,10 +39,16 @@ def _kind(values: Mapping[str, Any], current: Activity | None) -> str:
 
 
 def prepare(
-    actor: Actor, values: Mapping[str, Any], current: Activity | None
+    actor: Actor,
+    values: Mapping[str, Any],
+    current: Activity | None,
+    *,
+    allow_unlinked: bool = False,
 ) -> tuple[dict[str, Any], Callable[[Activity], None]]:
     """The checked column values, and the writer of links and attendees (run in the
-    transaction, after access checks); or ValidationFailed naming every bad field."""
+    transaction, after access checks); or ValidationFailed naming every bad field.
+
+    ``allow_unlinked``: the activity may concern no record (an imported calendar item)."""
     values = {
         ("owner_id" if k == "owner" else "team_id" if k == "team" else k): v
         for k, v in values.items()
@@ -62,9 +68,9 @@ def prepare(
         values["status"] = Status.OPEN if kind in PLANNED else Status.DONE
         if kind == ActivityKind.TASK and not values.get("priority"):
             values["priority"] = Priority.NORMAL
-        if "links" not in nested:
+        if "links" not in nested and not allow_unlinked:
             add_error(errors, "links", _("Link the activity to at least one record."))
-    if "links" in nested and not nested["links"]:
+    if "links" in nested and not nested["links"] and not allow_unlinked:
         add_error(errors, "links", _("Link the activity to at least one record."))
     merged = {
         name: values.get(name, getattr(current, name, None))
@@ -90,7 +96,11 @@ def prepare(
 
     def write(activity: Activity) -> None:
         more: Errors = {}
-        refs = links.clean_links(actor, nested["links"], more) if "links" in nested else None
+        refs = (
+            links.clean_links(actor, nested["links"], more, allow_empty=allow_unlinked)
+            if "links" in nested
+            else None
+        )
         rows = (
             links.clean_attendees(actor, nested["attendees"], more)
             if "attendees" in nested
@@ -142,8 +152,9 @@ def activity_create(
     custom: Mapping[str, Any] | None = None,
     tags: Iterable[str] | None = None,
     external_ids: Mapping[str, str] | None = None,
+    allow_unlinked: bool = False,
 ) -> Activity:
-    cleaned, write = prepare(actor, values, None)
+    cleaned, write = prepare(actor, values, None, allow_unlinked=allow_unlinked)
     cleaned.pop("reminder_sent_at", None)
     activity = records.record_create(
         Activity,
@@ -171,12 +182,13 @@ def activity_update(
     tags: Iterable[str] | None = None,
     external_ids: Mapping[str, str | None] | None = None,
     expected_version: int | None = None,
+    allow_unlinked: bool = False,
 ) -> Activity:
     current = _visible(actor, activity_id)
     if current is None:
         # Answers "not found" (the record_update checks access in its transaction).
         return records.record_update(Activity, activity_id, actor=actor)
-    cleaned, write = prepare(actor, values or {}, current)
+    cleaned, write = prepare(actor, values or {}, current, allow_unlinked=allow_unlinked)
     activity = records.record_update(
         Activity,
         activity_id,
@@ -270,6 +282,9 @@ def _change_status(
         after = records.snapshot(activity)
         changes = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
         audit.record(activity, f"activities.activity.{verb}", actor, changes=changes)
+        if verb == "cancelled" and activity.kind == ActivityKind.MEETING:
+            # Guests who were invited are told, in this transaction (sent after it).
+            invitations.queue_cancellations(actor, activity)
         events.emit(
             f"activity.{verb}",
             record_type="activities.activity",

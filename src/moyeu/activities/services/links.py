@@ -37,11 +37,13 @@ def record_ref(actor: Actor, raw: Any) -> RecordRef | None:
     return ref if visible.filter(pk=ref.id).exists() else None
 
 
-def clean_links(actor: Actor, raw: Any, errors: Errors) -> list[RecordRef]:
+def clean_links(
+    actor: Actor, raw: Any, errors: Errors, *, allow_empty: bool = False
+) -> list[RecordRef]:
     if not isinstance(raw, Sequence) or isinstance(raw, str):
         add_error(errors, "links", _("Expected a list of records."))
         return []
-    if not raw:
+    if not raw and not allow_empty:
         add_error(errors, "links", _("Link the activity to at least one record."))
     if len(raw) > MAX_LINKS:
         add_error(errors, "links", _("At most %(n)s records.") % {"n": MAX_LINKS})

@@ -6,7 +6,8 @@ worker that was down catches up at its next run. Each reminder is claimed with a
 compare-and-set UPDATE (``reminder_sent_at`` from null to now) in the transaction that
 creates its notification: two workers never both send it. The e-mail goes after that
 commit; ``Notification.emailed_at`` records it, and a failed e-mail is retried by the next
-run (the job fails and is retried with backoff), never a delivered one.
+run (the job fails and is retried with backoff), never a delivered one. Each e-mail is
+claimed before it is sent (services/mailing.py: at least once, never by two workers at once).
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from moyeu.activities.models import Activity, Notification, Status
+from moyeu.activities.services import mailing
 from moyeu.core.context import Actor, action_context
 from moyeu.core.errors import NotFound
 from moyeu.core.services import audit, events
@@ -93,7 +95,16 @@ def _claim(activity_id: uuid.UUID, now: datetime.datetime) -> Notification | Non
     return notification
 
 
-def _email(notification: Notification) -> None:
+def _email(notification: Notification, now: datetime.datetime) -> bool:
+    """Send the notification's e-mail if no other worker is; whether this one sent it."""
+    if not mailing.claim(
+        Notification,
+        notification.pk,
+        sent_field="emailed_at",
+        claim_field="email_claimed_until",
+        now=now,
+    ):
+        return False
     user = notification.user
     activity = notification.activity
     body = notification.title
@@ -101,18 +112,27 @@ def _email(notification: Notification) -> None:
         body += "\n" + activity.location
     if activity is not None and activity.video_url:
         body += "\n" + activity.video_url
+    message = EmailMessage(
+        subject=notification.title,
+        body=body,
+        to=[user.email],
+        headers={"Message-ID": mailing.message_id("reminder", notification.pk)},
+    )
     try:
-        send_mail(
-            subject=notification.title,
-            message=body,
-            from_email=None,
-            recipient_list=[user.email],
-        )
+        message.send()
     except Exception as exc:
-        Notification.objects.filter(pk=notification.pk).update(email_error=str(exc)[:1000])
+        Notification.objects.filter(pk=notification.pk).update(
+            email_error=str(exc)[:1000], email_claimed_until=None
+        )
         raise
-    Notification.objects.filter(pk=notification.pk).update(
-        emailed_at=timezone.now(), email_error=""
+    mark_emailed(notification.pk)
+    return True
+
+
+def mark_emailed(notification_id: uuid.UUID) -> None:
+    """The mail server accepted the reminder's e-mail."""
+    Notification.objects.filter(pk=notification_id).update(
+        emailed_at=timezone.now(), email_error="", email_claimed_until=None
     )
 
 
@@ -137,8 +157,7 @@ def send_due_reminders(now: datetime.datetime | None = None) -> dict[str, int]:
         emailed = 0
         for notification in list(pending.order_by("created_at")[:BATCH]):
             try:
-                _email(notification)
-                emailed += 1
+                emailed += _email(notification, timezone.now())
             except Exception as exc:  # one bad address must not hold back the others
                 logger.warning("reminder e-mail %s failed: %s", notification.pk, exc)
                 failed = exc

@@ -27,6 +27,7 @@ from moyeu.activities.calendar.items import (
 from moyeu.activities.models import Activity
 from moyeu.activities.services import calendar as feeds
 from moyeu.activities.services import calendar as services
+from moyeu.activities.services.calendar_import import calendar_import
 from moyeu.core.context import Actor
 from moyeu.core.errors import (
     MoyeuError,
@@ -177,6 +178,35 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     if getattr(request, "htmx", False):
         return render(request, "activities/partials/calendar_grid.html", context)
     return render(request, "activities/calendar.html", context)
+
+
+@login_required
+@require_POST
+def import_file(request: HttpRequest) -> HttpResponse:
+    """Import an .ics file into the user's calendar; the outcome shows on the calendar."""
+    actor = request.actor  # type: ignore[attr-defined]
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose an .ics file to import."))
+        return redirect("web:activities:calendar")
+    try:
+        result = calendar_import(actor=actor, data=upload.read())
+    except ValidationFailed as exc:
+        messages.error(request, _("Nothing was imported: the file has errors."))
+        for message in exc.errors.get("file", [])[:10]:
+            messages.error(request, message)
+        return redirect("web:activities:calendar")
+    except MoyeuError as exc:
+        messages.error(request, exc.message)
+        return redirect("web:activities:calendar")
+    messages.success(
+        request,
+        _("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.")
+        % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+    )
+    for reason in result.skipped[:10]:
+        messages.warning(request, _("Left out: %(reason)s") % {"reason": reason})
+    return redirect("web:activities:calendar")
 
 
 @login_required

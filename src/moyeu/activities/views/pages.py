@@ -14,13 +14,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from moyeu.activities import queries, services
-from moyeu.activities.models import Activity, ActivityKind, Status
+from moyeu.activities.models import Activity, ActivityKind, InvitationMethod, Status
+from moyeu.activities.services import invitations as invitation_services
 from moyeu.activities.views.forms import FORMS, NoteForm
 from moyeu.core import access
 from moyeu.core.errors import MoyeuError, NotFound, ValidationFailed, VersionConflict
 from moyeu.core.registry import registry
 from moyeu.web.records.config import Column, Filter, RecordServices, RecordUI, ui_for
 from moyeu.web.records.views import get_visible
+
+MAX_INVITATIONS = 100
 
 
 def _detail_panels(actor: Any, activity: Activity) -> dict[str, Any]:
@@ -50,7 +53,14 @@ def _detail_panels(actor: Any, activity: Activity) -> dict[str, Any]:
             found = model._default_manager.visible_to(actor, "view").filter(pk=a.record_id).first()  # type: ignore[attr-defined]
             if found is not None:
                 attendees.append(str(found))
-    return {"linked": linked, "attendees": attendees}
+    context: dict[str, Any] = {"linked": linked, "attendees": attendees}
+    if activity.kind == ActivityKind.MEETING:
+        rows = list(activity.invitations.order_by("-requested_at", "email")[:MAX_INVITATIONS])
+        sent = [r.sequence for r in rows if r.method == InvitationMethod.REQUEST]
+        context["invitations"] = rows
+        # Changed since the last invitations went out: the guests hold an older copy.
+        context["invitations_outdated"] = bool(sent) and max(sent) < activity.version
+    return context
 
 
 ACTIVITIES = RecordUI(
@@ -177,6 +187,39 @@ def change_status(request: HttpRequest, pk: str, change: str) -> HttpResponse:
     target = request.POST.get("next") or ""
     if target.startswith("/") and not target.startswith("//"):
         return redirect(target)
+    return redirect("web:activities:activity_detail", pk=record.pk)
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, pk: str) -> HttpResponse:
+    """Send the meeting's invitations (or their update) to the contacts attending."""
+    actor = request.actor  # type: ignore[attr-defined]
+    record = get_visible(request, ACTIVITIES, pk)
+    version = request.POST.get("version", "")
+    try:
+        sent = invitation_services.meeting_invite(
+            actor=actor,
+            activity_id=record.pk,
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except NotFound:
+        raise Http404 from None
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+    except VersionConflict:
+        messages.error(request, _("Someone else changed this meeting; check it and send again."))
+    except MoyeuError as exc:
+        messages.error(request, exc.message)
+    else:
+        names = ", ".join(row.name or row.email for row in sent.invitations)
+        messages.success(request, _("Invitations are being sent to: %(names)s.") % {"names": names})
+        if sent.without_address:
+            messages.warning(
+                request,
+                _("Not invited, no e-mail address: %(names)s.")
+                % {"names": ", ".join(sent.without_address)},
+            )
     return redirect("web:activities:activity_detail", pk=record.pk)
 
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("my-day/", pages.my_day, name="my_day"),
     path("calendar/", calendar.calendar_page, name="calendar"),
     path("calendar/<uuid:pk>/move/", calendar.move, name="calendar_move"),
+    path("calendar/import/", calendar.import_file, name="calendar_import"),
     path("calendar/links/", calendar.feed_links, name="calendar_links"),
     path("calendar/links/new/", calendar.feed_issue, name="calendar_link_new"),
     path("calendar/links/<uuid:pk>/revoke/", calendar.feed_revoke, name="calendar_link_revoke"),
@@ -44,6 +45,7 @@ urlpatterns = [
         )
         for change in ("complete", "reopen", "cancel")
     ],
+    path("activities/<str:pk>/invite/", pages.invite, name="activity_invite"),
     *record_urls(ACTIVITIES, "activities"),
     path("timeline/", partials.timeline_items, name="timeline"),
     path("timeline/panel/", partials.timeline_panel, name="timeline_panel"),
