@@ -7,6 +7,7 @@ import pytest
 
 from moyeu.core.context import Actor
 from moyeu.directory.services import account_create, contact_create
+from tests.api.client import ApiClient, persona_clients
 from tests.personas import Personas
 
 
@@ -29,3 +30,8 @@ def account(personas: Personas) -> Any:
 
 def owner_actor(personas: Personas) -> Actor:
     return personas.actor("owner")
+
+
+@pytest.fixture
+def clients(personas: Personas) -> dict[str, ApiClient]:
+    return persona_clients(personas)
