@@ -46,15 +46,15 @@ def test_loading_twice_creates_nothing_new() -> None:
         "roles": 3,
         "accounts": 16,
         "contacts": 52,
-        # 24 demo activities (moyeu.activities.demo): 4 on each of the first 6 contacts;
-        # 15 sales records (6 products, 3 price lists, 2 conditions, 4 quotes), 40 demo
-        # opportunities.
-        "demo_ids": 147,
-        # 78 for identity and directory, 8 documents uploaded, 24 activities logged, 22 sales
+        # 30 demo activities (moyeu.activities.demo): 4 on each of the first 6 contacts and
+        # an upcoming meeting each attends; 15 sales records (6 products, 3 price lists,
+        # 2 conditions, 4 quotes), 40 demo opportunities.
+        "demo_ids": 153,
+        # 78 for identity and directory, 8 documents uploaded, 30 activities logged, 22 sales
         # (company, catalogue 11, 4 quotes created, 3 issued, 1 accepted with its order,
         # 1 declined), 1 webhook subscription (inactive) for the integration console;
         # pipelines: 2, 40 opportunities created, 12 of them moved.
-        "audit": 187,
+        "audit": 193,
     }
     assert counts() == first
 

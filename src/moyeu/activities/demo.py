@@ -3,7 +3,9 @@
 Runs after the directory's loader; finds contacts through the registry (this module does not
 import the directory) and logs each activity by the external id ``demo:activity-<n>``, owned
 by the contact's owner, so running it twice changes nothing. Dates are counted from the
-contact's creation, so they stay put from one load to the next.
+contact's creation, so they stay put from one load to the next. Each contact also has an
+upcoming meeting it attends (``demo:meeting-<contact id>``), ready for "Send invitations" (demo
+addresses end in .example: nothing reaches a real person).
 """
 
 from __future__ import annotations
@@ -75,3 +77,20 @@ def load(actor: Actor) -> None:
                     "links": [ref],
                 },
             )
+        base = contact.created_at.replace(hour=14, minute=0, second=0, microsecond=0)
+        activity_upsert_by_external_id(
+            actor=actor,
+            system=DEMO_SYSTEM,
+            value=f"meeting-{contact.pk}",
+            values={
+                "kind": "meeting",
+                "subject": f"Point d'avancement avec {contact}",
+                "occurred_at": base + datetime.timedelta(days=3),
+                "ends_at": base + datetime.timedelta(days=3, minutes=45),
+                "video_url": "https://visio.example/moyeu-demo",
+                "owner": contact.owner_id,
+                "team": contact.team_id,
+                "links": [ref],
+                "attendees": [{"record": ref}],
+            },
+        )
