@@ -9,7 +9,6 @@ from moyeu.core.timeline import RecordRef
 from moyeu.directory.models import AccountContactLink, Contact
 
 
-
 def account_contacts_for_timeline(actor: Actor, account_id: uuid.UUID) -> list[RecordRef]:
     """Every contact of an account that ``actor`` may see: their items join its timeline.
 

@@ -37,9 +37,12 @@ def searchable_types() -> dict[str, tuple[RecordType, type[models.Model]]]:
 
 def indexable(model: type[models.Model]) -> models.QuerySet[Any]:
     """The records of ``model`` the index may hold: its queryset's ``searchable()``, if any."""
-    records: Any = model._default_manager.all()
+    records: models.QuerySet[Any] = model._default_manager.all()
     narrow = getattr(records, "searchable", None)
-    return narrow() if callable(narrow) else records
+    if callable(narrow):
+        narrowed: models.QuerySet[Any] = narrow()
+        return narrowed
+    return records
 
 
 def _searchable(model: type[models.Model]) -> tuple[str, RecordType] | None:
