@@ -5,7 +5,8 @@ Other modules call :func:`notify` ("you were assigned lead X", "ticket T-12 brea
 in 30 minutes", "contract C-3 renewal due"). The notice is written in the caller's
 transaction; the e-mail copy is sent by the worker after the commit, in the recipient's
 language as rendered by the caller, and retried by the job's backoff if the mail server
-fails. ``emailed_at`` is set once the server accepted it.
+fails. ``emailed_at`` is set once the server accepted it; like every e-mail of this module it
+is claimed before it is sent (services/mailing.py).
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import logging
 import uuid
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
 from moyeu.activities.models import Notification
+from moyeu.activities.services import mailing
 from moyeu.core.context import Actor, action_context
 from moyeu.core.errors import ValidationFailed
 from moyeu.identity.models import User
@@ -62,26 +64,40 @@ def notify(
     return notification
 
 
-def _email(notification: Notification) -> None:
+def _email(notification: Notification) -> bool:
+    """Send the notice's e-mail if no other worker is (services/mailing.py: claimed first,
+    sent at least once, the same Message-ID at every try); whether this one sent it."""
+    if not mailing.claim(
+        Notification,
+        notification.pk,
+        sent_field="emailed_at",
+        claim_field="email_claimed_until",
+        now=timezone.now(),
+    ):
+        return False
     body = notification.title
     if notification.url:
         link = notification.url
         if link.startswith("/"):
             link = settings.PUBLIC_URL + link
         body += "\n\n" + link
+    message = EmailMessage(
+        subject=notification.title,
+        body=body,
+        to=[notification.user.email],
+        headers={"Message-ID": mailing.message_id("notice", notification.pk)},
+    )
     try:
-        send_mail(
-            subject=notification.title,
-            message=body,
-            from_email=None,
-            recipient_list=[notification.user.email],
-        )
+        message.send()
     except Exception as exc:
-        Notification.objects.filter(pk=notification.pk).update(email_error=str(exc)[:1000])
+        Notification.objects.filter(pk=notification.pk).update(
+            email_error=str(exc)[:1000], email_claimed_until=None
+        )
         raise
     Notification.objects.filter(pk=notification.pk).update(
-        emailed_at=timezone.now(), email_error=""
+        emailed_at=timezone.now(), email_error="", email_claimed_until=None
     )
+    return True
 
 
 def send_pending_emails() -> int:
@@ -94,8 +110,7 @@ def send_pending_emails() -> int:
         ).select_related("user")
         for notification in list(pending.order_by("created_at")[:BATCH]):
             try:
-                _email(notification)
-                sent += 1
+                sent += _email(notification)
             except Exception as exc:  # one bad address must not hold back the others
                 logger.warning("notification e-mail %s failed: %s", notification.pk, exc)
                 failed = exc
