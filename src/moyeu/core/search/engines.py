@@ -77,7 +77,8 @@ def _max_distance(word: str) -> int:
 
 def _fuzzy_possible(missing: list[str]) -> bool:
     """Some word found nothing, and every such word may be a near-miss (four letters or
-    more, not a number); otherwise no record can match them all."""
+    more, not a number). The other words must start a word of the record: a short word or
+    a number that found nothing makes the typo pass find nothing too."""
     return bool(missing) and all(may_be_misspelt(word) for word in missing)
 
 

@@ -20,7 +20,7 @@ from moyeu.core import access
 from moyeu.core.context import Actor
 from moyeu.core.errors import ValidationFailed
 from moyeu.core.models import RecordQuerySet, SearchEntry
-from moyeu.core.search.engines import Row, Scope, current_engine
+from moyeu.core.search.engines import Row, Scope, current_engine, may_be_misspelt
 from moyeu.core.search.index import indexable, searchable_types
 from moyeu.core.search.text import words
 
@@ -148,7 +148,10 @@ def search(actor: Actor, q: str, *, kinds: list[str] | None = None, limit: int =
         rows = engine.prefix(scope, found, limit + 1)
         hits = _hits(rows, is_fuzzy=False)
         if len(rows) <= limit:
-            missing = [] if rows else engine.unmatched(scope, found)
+            # Only words that may be misspelt are checked (a number is right or wrong): if
+            # they all found something, there is no typo pass.
+            fuzzable = [w for w in found if may_be_misspelt(w)]
+            missing = engine.unmatched(scope, fuzzable) if fuzzable and not rows else []
             if missing:
                 more = engine.fuzzy(scope, found, missing, limit + 1 - len(rows))
                 hits += _hits(more, is_fuzzy=True)
