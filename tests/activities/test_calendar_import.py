@@ -224,7 +224,7 @@ def test_the_calendar_page_imports_a_file(personas: Personas, anne: Any) -> None
     upload = SimpleUploadedFile("agenda.ics", ics(REVIEW, WEEKLY), content_type="text/calendar")
     answer = client.post("/activities/calendar/import/", {"file": upload}, follow=True)
     page = answer.content.decode()
-    assert "Imported: 1 new, 0 updated, 0 unchanged." in page
+    assert "Imported. New: 1; updated: 0; unchanged: 0." in page
     assert "Left out: VEVENT “Point hebdo” at line 21: a recurring event (not imported)" in page
     bad = SimpleUploadedFile("bad.ics", b"nope", content_type="text/calendar")
     page = client.post("/activities/calendar/import/", {"file": bad}, follow=True)

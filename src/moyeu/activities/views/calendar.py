@@ -201,7 +201,7 @@ def import_file(request: HttpRequest) -> HttpResponse:
         return redirect("web:activities:calendar")
     messages.success(
         request,
-        _("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.")
+        _("Imported. New: %(created)s; updated: %(updated)s; unchanged: %(unchanged)s.")
         % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
     )
     for reason in result.skipped[:10]:

@@ -30,6 +30,12 @@ VERBS = {
     "created": _("created the record"),
     "updated": _("changed"),
     "deleted": _("deleted the record"),
+    # Activities' own steps (a task or meeting done, reopened, cancelled, invitations sent).
+    "completed": _("marked it done"),
+    "reopened": _("reopened it"),
+    "cancelled": _("cancelled it"),
+    "invited": _("sent the invitations"),
+    "reminder_sent": _("sent the reminder"),
 }
 
 
