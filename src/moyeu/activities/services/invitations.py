@@ -289,4 +289,4 @@ def invitations_of(actor: Actor, activity_id: uuid.UUID) -> Iterable[MeetingInvi
         from moyeu.core.errors import NotFound
 
         raise NotFound(_("No such activity."))
-    return activity.invitations.order_by("-requested_at", "email")
+    return MeetingInvitation.objects.filter(activity=activity).order_by("-requested_at", "email")

@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from moyeu.activities import queries, services
-from moyeu.activities.models import Activity, ActivityKind, InvitationMethod, Status
+from moyeu.activities.models import (
+    Activity,
+    ActivityKind,
+    InvitationMethod,
+    MeetingInvitation,
+    Status,
+)
 from moyeu.activities.services import invitations as invitation_services
 from moyeu.activities.views.forms import FORMS, NoteForm
 from moyeu.core import access
@@ -55,7 +61,8 @@ def _detail_panels(actor: Any, activity: Activity) -> dict[str, Any]:
                 attendees.append(str(found))
     context: dict[str, Any] = {"linked": linked, "attendees": attendees}
     if activity.kind == ActivityKind.MEETING:
-        rows = list(activity.invitations.order_by("-requested_at", "email")[:MAX_INVITATIONS])
+        invitations = MeetingInvitation.objects.filter(activity=activity)
+        rows = list(invitations.order_by("-requested_at", "email")[:MAX_INVITATIONS])
         sent = [r.sequence for r in rows if r.method == InvitationMethod.REQUEST]
         context["invitations"] = rows
         # Changed since the last invitations went out: the guests hold an older copy.
